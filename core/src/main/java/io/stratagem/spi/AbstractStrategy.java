@@ -1,0 +1,302 @@
+package io.stratagem.spi;
+
+import io.stratagem.Backend;
+import io.stratagem.Semantics;
+import io.stratagem.Strategy;
+import io.stratagem.StrategyClosedException;
+import io.stratagem.Task;
+import io.stratagem.TaskHandle;
+import io.stratagem.TaskState;
+import io.stratagem.TaskTimedOutException;
+import io.stratagem.internal.Timeouts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The lifecycle every backend shares, so that submit, close and shutdownNow mean the same everywhere.
+ *
+ * <h2>Implementation overview</h2>
+ * The strategy is {@code OPEN}, then {@code SHUTDOWN} (no more submits), then {@code RELEASED} once shut down with no
+ * live run, at which point the backend's {@link #release()} runs exactly once; it is terminated when, in addition,
+ * {@link #awaitReleased(long)} reports the backend's threads and processes gone.
+ * <ul>
+ *   <li>{@code submit} creates a {@link TaskRun}, adds it to the live set under {@code lock} (the same lock that
+ *       moves the state to {@code SHUTDOWN}, so no run is added after shutdown), then hands it to
+ *       {@link #dispatch(TaskRun)} outside the lock.</li>
+ *   <li>A run leaves the live set when it ends ({@link TaskRun.Owner#ended}), however it ends. The thread that
+ *       removes the last run after shutdown, or shutdown itself if none is live, triggers the release. Both sides
+ *       write first and read second on volatile state, so at least one of them sees the other.</li>
+ * </ul>
+ *
+ * <p>Subclasses implement {@link #dispatch}, {@link #release} and, where they own threads or processes,
+ * {@link #awaitReleased}; they may override {@link #stopRequested} (default: interrupt when allowed) and
+ * {@link #withdrawn}.
+ */
+public abstract class AbstractStrategy implements Strategy, TaskRun.Owner {
+
+    private static final Logger log = LoggerFactory.getLogger(AbstractStrategy.class);
+
+    private static final int OPEN = 0;
+    private static final int SHUTDOWN = 1;
+
+    private final String name;
+    private final Backend backend;
+    private final Semantics semantics;
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final Set<TaskRun<?>> live = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition releasedCondition = lock.newCondition();
+    private final AtomicBoolean released = new AtomicBoolean();
+    private volatile int state = OPEN;
+    private volatile boolean releaseDone;
+
+    protected AbstractStrategy(String name, Backend backend, Semantics semantics) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.semantics = Objects.requireNonNull(semantics, "semantics");
+    }
+
+    // ---- what backends implement ------------------------------------------------------------------------------
+
+    /**
+     * Hands a new run to the backend, which must eventually start it ({@link TaskRun#tryStart}) or find it withdrawn,
+     * and end every started run. May throw {@link java.util.concurrent.RejectedExecutionException} (bounded queue
+     * full) or {@link io.stratagem.TaskNotSerializableException}; the run is then discarded and the exception reaches
+     * the caller of {@code submit}.
+     */
+    protected abstract void dispatch(TaskRun<?> run);
+
+    /**
+     * Releases the backend's threads and processes once no run is live after shutdown. Called exactly once, possibly
+     * on one of the backend's own threads: start the shutdown of pools and processes, but do not wait for them here.
+     */
+    protected abstract void release();
+
+    /**
+     * Waits up to {@code nanos} for what {@link #release()} started to finish (threads exited, processes gone).
+     *
+     * @return whether everything is gone
+     */
+    protected boolean awaitReleased(long nanos) throws InterruptedException {
+        return true;
+    }
+
+    /** Called once when shutdown begins (before queued work has drained). Default: nothing. */
+    protected void onShutdown() {
+    }
+
+    @Override
+    public void withdrawn(TaskRun<?> run) {
+    }
+
+    @Override
+    public void stopRequested(TaskRun<?> run, boolean mayInterrupt) {
+        if (mayInterrupt) {
+            run.interruptRunner();
+        }
+    }
+
+    // ---- Strategy ----------------------------------------------------------------------------------------------
+
+    @Override
+    public final <T> TaskHandle<T> submit(Task<T> task) {
+        return submit0(task, null);
+    }
+
+    @Override
+    public final <T> TaskHandle<T> submit(Task<T> task, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        return submit0(task, timeout);
+    }
+
+    private <T> TaskHandle<T> submit0(Task<T> task, Duration timeout) {
+        Objects.requireNonNull(task, "task");
+        TaskRun<T> run = new TaskRun<>(nextId.getAndIncrement(), task, this);
+        lock.lock();
+        try {
+            if (state != OPEN) {
+                throw new StrategyClosedException(name);
+            }
+            live.add(run);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            dispatch(run);
+        } catch (RuntimeException | Error e) {
+            run.requestStop(new CancellationException("task " + run.id() + " was not accepted: " + e), false);
+            throw e;
+        }
+        if (timeout != null) {
+            Timeouts.stopAfter(run, timeout, () -> new TaskTimedOutException(run.id(), timeout));
+        }
+        log.trace("{}: submitted task {} ({})", name, run.id(), run.name());
+        return run;
+    }
+
+    @Override
+    public final Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public final Semantics semantics() {
+        return semantics;
+    }
+
+    @Override
+    public final void ended(TaskRun<?> run) {
+        live.remove(run);
+        if (state != OPEN && live.isEmpty()) {
+            releaseOnce();
+        }
+    }
+
+    @Override
+    public final void close() {
+        beginShutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (awaitTermination(Duration.ofMinutes(1))) {
+                    break;
+                }
+                log.warn("{}: still waiting in close() for {} task(s) to end", name, live.size());
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    interrupted = true;
+                    shutdownNow();
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public final List<Task<?>> shutdownNow() {
+        beginShutdown();
+        List<TaskRun<?>> snapshot = new ArrayList<>(live);
+        snapshot.sort(Comparator.comparingLong(TaskRun::id));
+        List<Task<?>> neverStarted = new ArrayList<>();
+        for (TaskRun<?> run : snapshot) {
+            boolean wasQueued = run.taskState() == TaskState.QUEUED;
+            run.requestStop(new CancellationException("task " + run.id() + " was cancelled by shutdownNow"), true);
+            if (wasQueued && run.cancellationStage().orElse(null) == io.stratagem.CancellationStage.NOT_STARTED) {
+                neverStarted.add(run.task());
+            }
+        }
+        log.debug("{}: shutdownNow cancelled {} queued task(s), asked {} running to stop", name,
+                neverStarted.size(), snapshot.size() - neverStarted.size());
+        return neverStarted;
+    }
+
+    @Override
+    public final boolean isShutdown() {
+        return state != OPEN;
+    }
+
+    @Override
+    public final boolean isTerminated() {
+        if (!releaseDone) {
+            return false;
+        }
+        try {
+            return awaitReleased(0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public final boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lockInterruptibly();
+        try {
+            while (!releaseDone) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                releasedCondition.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return awaitReleased(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    /** How many submitted tasks have not ended yet. */
+    protected final int liveCount() {
+        return live.size();
+    }
+
+    /** A name for logs and thread names. */
+    protected final String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return name + "[" + backend + ", " + semantics + (state == OPEN ? "" : ", shut down") + "]";
+    }
+
+    // ---- internals ---------------------------------------------------------------------------------------------
+
+    private void beginShutdown() {
+        boolean first;
+        lock.lock();
+        try {
+            first = state == OPEN;
+            state = SHUTDOWN;
+        } finally {
+            lock.unlock();
+        }
+        if (first) {
+            log.debug("{}: shutting down with {} live task(s)", name, live.size());
+            onShutdown();
+            if (live.isEmpty()) {
+                releaseOnce();
+            }
+        }
+    }
+
+    private void releaseOnce() {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            release();
+        } catch (RuntimeException e) {
+            log.warn("{}: releasing the backend failed", name, e);
+        } finally {
+            lock.lock();
+            try {
+                releaseDone = true;
+                releasedCondition.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            log.debug("{}: released", name);
+        }
+    }
+
+}

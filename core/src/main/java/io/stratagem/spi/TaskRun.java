@@ -1,0 +1,351 @@
+package io.stratagem.spi;
+
+import io.stratagem.CancellationStage;
+import io.stratagem.Task;
+import io.stratagem.TaskContext;
+import io.stratagem.TaskHandle;
+import io.stratagem.TaskState;
+import io.stratagem.Timings;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One submitted task as its backend sees it: the handle the caller holds, plus the transitions a backend drives.
+ *
+ * <h2>Implementation overview</h2>
+ * A run moves through three phases, {@code QUEUED -> RUNNING -> FINISHED}, or straight {@code QUEUED -> FINISHED}
+ * when it is withdrawn before starting. Every transition is a CAS on {@code phase}, so exactly one party wins each:
+ * <ul>
+ *   <li>the backend calls {@link #tryStart(Thread)} before running the task; it fails if the run was withdrawn
+ *       meanwhile, and the backend must then skip it;</li>
+ *   <li>the backend ends a started run with {@link #succeed}, {@link #fail} or {@link #finishStopped}; only the first
+ *       call counts;</li>
+ *   <li>{@link #cancel(boolean)} or a timeout first records a <em>stop reason</em> (a CAS from null, so the first
+ *       reason wins), then withdraws a queued run (completing it at once with stage {@code NOT_STARTED}), or, for a
+ *       running one, tells the backend through {@link Owner#stopRequested}. The running task sees the request at
+ *       its next checkpoint; the backend completes the run when the task has really stopped.</li>
+ * </ul>
+ * Invariants: the handle completes exactly once, only after the phase is {@code FINISHED}; a run whose stop reason is
+ * set always completes with that reason (a {@code CancellationException} or a
+ * {@link io.stratagem.TaskTimedOutException}); the runner thread is interrupted only while the phase is
+ * {@code RUNNING} and under {@code runnerLock}, which {@link #finishPhase()} also takes, so a pooled thread is never
+ * interrupted after it has moved on to another task.
+ *
+ * <p>Thread-safe. Completing a run happens-after everything the task did on its runner thread.
+ */
+public final class TaskRun<T> extends TaskHandle<T> {
+
+    /** How the owning strategy learns what happens to a run. Called without locks held; must not block. */
+    public interface Owner {
+        /** A queued run was cancelled before starting; the backend may drop it from its queue (it will skip it anyway). */
+        void withdrawn(TaskRun<?> run);
+
+        /**
+         * A running run was asked to stop. The cooperative flag is already set; a backend usually calls
+         * {@link TaskRun#interruptRunner()} when {@code mayInterrupt}. Must not block.
+         */
+        void stopRequested(TaskRun<?> run, boolean mayInterrupt);
+
+        /** The run has ended and its handle is complete; called exactly once per run. */
+        void ended(TaskRun<?> run);
+    }
+
+    private static final int QUEUED = 0;
+    private static final int RUNNING = 1;
+    private static final int FINISHED = 2;
+
+    private final long id;
+    private final Task<T> task;
+    private final String name;
+    private final Owner owner;
+    private final long submittedNanos = System.nanoTime();
+    private final AtomicInteger phase = new AtomicInteger(QUEUED);
+    private final AtomicReference<Throwable> stopReason = new AtomicReference<>();
+    private final ReentrantLock runnerLock = new ReentrantLock();
+
+    // Written before the phase CAS that publishes them (tryStart / finishPhase); read after reading phase.
+    private volatile long startNanos;
+    private volatile long endNanos;
+    private volatile long cpuNanos = -1;
+    private volatile Thread runner;
+    private volatile boolean interrupted;
+    private volatile CancellationStage stage;
+
+    public TaskRun(long id, Task<T> task, Owner owner) {
+        this.id = id;
+        this.task = Objects.requireNonNull(task, "task");
+        this.name = task.name();
+        this.owner = Objects.requireNonNull(owner, "owner");
+    }
+
+    /** The task this run executes. */
+    public Task<T> task() {
+        return task;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    // ---- backend side ------------------------------------------------------------------------------------------
+
+    /**
+     * Marks the run as started on {@code thread} (null when it runs elsewhere, e.g. in a worker process).
+     *
+     * @return false if the run was withdrawn (or already started); the backend must then not run it
+     */
+    public boolean tryStart(Thread thread) {
+        runner = thread;
+        startNanos = System.nanoTime();
+        if (phase.compareAndSet(QUEUED, RUNNING)) {
+            return true;
+        }
+        runner = null;
+        return false;
+    }
+
+    /**
+     * Runs the task on the current thread with {@code ctx}, from start to completion, and completes the handle with
+     * what happened. Does nothing if the run was withdrawn. Never throws (except {@link Error}s from the JVM, after
+     * failing the run with them); clears an interrupt this run caused, so a pooled thread starts its next task clean.
+     */
+    public void execute(TaskContext ctx) {
+        if (!tryStart(Thread.currentThread())) {
+            return;
+        }
+        T value = null;
+        Throwable failure = null;
+        try {
+            value = task.run(ctx);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        finishPhase();
+        if (interrupted) {
+            Thread.interrupted(); // the interrupt was ours, aimed at this task only
+        }
+        if (failure != null) {
+            completeFailed(failure);
+        } else {
+            completeValue(value);
+        }
+        if (failure instanceof Error e && !(failure instanceof StackOverflowError)) {
+            throw e;
+        }
+    }
+
+    /** Ends a started run with its result (or, if a stop was requested, as stopped with stage {@code IGNORED}). */
+    public void succeed(T value) {
+        if (finishPhase()) {
+            completeValue(value);
+        }
+    }
+
+    /** Ends a started run with a failure (or, if a stop was requested, as stopped). */
+    public void fail(Throwable failure) {
+        Objects.requireNonNull(failure, "failure");
+        if (finishPhase()) {
+            completeFailed(failure);
+        }
+    }
+
+    /**
+     * Ends a run that the backend stopped itself at {@code how} (e.g. {@code KILLED}); if no stop reason was recorded
+     * it records a cancellation. Works for queued and running runs.
+     */
+    public void finishStopped(CancellationStage how) {
+        stopReason.compareAndSet(null, new CancellationException("task " + id + " was cancelled"));
+        if (phase.compareAndSet(QUEUED, FINISHED) || finishPhase()) {
+            endNanos = System.nanoTime();
+            stage = how;
+            super.completeExceptionally(stopReason.get());
+            owner.ended(this);
+        }
+    }
+
+    /** Records the CPU time the task used (where the backend can measure it). */
+    public void recordCpuTime(Duration cpu) {
+        cpuNanos = cpu.toNanos();
+    }
+
+    /** Interrupts the runner thread if the task is still running on it; never interrupts a thread that moved on. */
+    public void interruptRunner() {
+        runnerLock.lock();
+        try {
+            Thread t = runner;
+            if (phase.get() == RUNNING && t != null) {
+                interrupted = true;
+                t.interrupt();
+            }
+        } finally {
+            runnerLock.unlock();
+        }
+    }
+
+    /** Whether a stop (cancel or timeout) was requested. */
+    public boolean isStopRequested() {
+        return stopReason.get() != null;
+    }
+
+    /**
+     * Throws a {@link CancellationException} if a stop was requested; what {@link TaskContext#checkpoint()} does on
+     * every backend. One volatile read when not cancelled.
+     */
+    public void checkNotStopped() {
+        if (stopReason.get() != null) {
+            throw new CancellationException("task " + id + " was cancelled");
+        }
+    }
+
+    /**
+     * Waits for {@code duration} on the current (runner) thread, returning early by throwing if a stop is requested:
+     * the cancellable sleep behind {@link TaskContext#sleep(Duration)}. Holds no lock while waiting.
+     *
+     * @throws CancellationException if a stop is requested before or during the wait, or the thread is interrupted
+     *                               (the interrupt status is then set again)
+     */
+    public void sleepUnlessStopped(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("sleep duration must be >= 0, was " + duration);
+        }
+        checkNotStopped();
+        long deadline = System.nanoTime() + duration.toNanos();
+        for (long left = duration.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(this, left);
+            checkNotStopped();
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("task " + id + " was interrupted while sleeping");
+            }
+        }
+    }
+
+    // ---- caller side -------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        if (isDone()) {
+            return false;
+        }
+        return requestStop(new CancellationException("task " + id + " was cancelled"), mayInterruptIfRunning);
+    }
+
+    /**
+     * Asks the task to stop with {@code reason} (a {@link CancellationException} or a timeout exception), as
+     * {@link #cancel(boolean)} does.
+     *
+     * @return false if the run had already completed
+     */
+    public boolean requestStop(Throwable reason, boolean mayInterrupt) {
+        Objects.requireNonNull(reason, "reason");
+        if (!stopReason.compareAndSet(null, reason)) {
+            return !isDone() || isCancelled();
+        }
+        if (phase.compareAndSet(QUEUED, FINISHED)) {
+            endNanos = System.nanoTime();
+            stage = CancellationStage.NOT_STARTED;
+            super.completeExceptionally(reason);
+            owner.withdrawn(this);
+            owner.ended(this);
+            return true;
+        }
+        if (phase.get() == RUNNING) {
+            Thread t = runner;
+            if (t != null) {
+                LockSupport.unpark(t); // wakes sleepUnlessStopped; a spurious wake-up for any other park
+            }
+            owner.stopRequested(this, mayInterrupt);
+            return true;
+        }
+        return !isDone() || isCancelled();
+    }
+
+    @Override
+    public TaskState taskState() {
+        if (isDone()) {
+            if (isCancelled()) {
+                return TaskState.CANCELLED;
+            }
+            return isCompletedExceptionally() ? TaskState.FAILED : TaskState.SUCCEEDED;
+        }
+        return phase.get() == QUEUED ? TaskState.QUEUED : TaskState.RUNNING;
+    }
+
+    @Override
+    public Timings timings() {
+        long now = System.nanoTime();
+        int p = phase.get();
+        long start = startNanos;
+        long end = endNanos;
+        boolean started = start != 0 && (p == RUNNING || (p == FINISHED && end >= start && stage != CancellationStage.NOT_STARTED));
+        long queued = (started ? start : (end != 0 ? end : now)) - submittedNanos;
+        long run = started ? (end != 0 ? end : now) - start : 0;
+        long cpu = cpuNanos;
+        return new Timings(Duration.ofNanos(Math.max(0, queued)), Duration.ofNanos(Math.max(0, run)),
+                cpu < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(cpu)));
+    }
+
+    @Override
+    public Optional<CancellationStage> cancellationStage() {
+        return isDone() ? Optional.ofNullable(stage) : Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return "TaskRun[" + id + " " + name + " " + taskState() + "]";
+    }
+
+    // ---- internals ---------------------------------------------------------------------------------------------
+
+    /** RUNNING -> FINISHED under the runner lock, so no interrupt lands after the task has left its thread. */
+    private boolean finishPhase() {
+        runnerLock.lock();
+        try {
+            if (!phase.compareAndSet(RUNNING, FINISHED)) {
+                return false;
+            }
+            runner = null;
+            endNanos = System.nanoTime();
+            return true;
+        } finally {
+            runnerLock.unlock();
+        }
+    }
+
+    private void completeValue(T value) {
+        Throwable reason = stopReason.get();
+        if (reason == null) {
+            super.complete(value);
+        } else {
+            stage = CancellationStage.IGNORED;
+            super.completeExceptionally(reason);
+        }
+        owner.ended(this);
+    }
+
+    private void completeFailed(Throwable failure) {
+        Throwable reason = stopReason.get();
+        if (reason == null) {
+            super.completeExceptionally(failure);
+        } else {
+            stage = interrupted ? CancellationStage.INTERRUPT : CancellationStage.CHECKPOINT;
+            if (reason != failure && !(failure instanceof CancellationException) && !(failure instanceof InterruptedException)) {
+                reason.addSuppressed(failure);
+            }
+            super.completeExceptionally(reason);
+        }
+        owner.ended(this);
+    }
+}

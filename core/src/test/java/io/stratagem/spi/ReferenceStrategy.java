@@ -1,0 +1,86 @@
+package io.stratagem.spi;
+
+import io.stratagem.Backend;
+import io.stratagem.Semantics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The smallest honest backend: a fixed set of platform threads taking runs from a queue. It proves the contract kit
+ * and {@link AbstractStrategy} on their own, before any real backend exists.
+ */
+final class ReferenceStrategy extends AbstractStrategy {
+
+    private static final TaskRun<?> STOP = new TaskRun<>(-1, ctx -> null, new TaskRun.Owner() {
+        @Override
+        public void withdrawn(TaskRun<?> run) {
+        }
+
+        @Override
+        public void stopRequested(TaskRun<?> run, boolean mayInterrupt) {
+        }
+
+        @Override
+        public void ended(TaskRun<?> run) {
+        }
+    });
+
+    private final BlockingQueue<TaskRun<?>> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    ReferenceStrategy(int parallelism) {
+        super("reference", Backend.GIL_THREADS, Semantics.JVM);
+        for (int i = 0; i < parallelism; i++) {
+            Thread t = new Thread(this::work, "reference-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    private void work() {
+        while (true) {
+            TaskRun<?> run;
+            try {
+                run = queue.take();
+            } catch (InterruptedException e) {
+                continue; // a stale interrupt aimed at a finished task; only STOP ends a worker
+            }
+            if (run == STOP) {
+                return;
+            }
+            run.execute(new BasicTaskContext(run));
+        }
+    }
+
+    @Override
+    protected void dispatch(TaskRun<?> run) {
+        queue.add(run);
+    }
+
+    @Override
+    protected void release() {
+        for (int i = 0; i < threads.size(); i++) {
+            queue.add(STOP);
+        }
+    }
+
+    @Override
+    protected boolean awaitReleased(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        for (Thread t : threads) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                TimeUnit.NANOSECONDS.timedJoin(t, left);
+            }
+            if (t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
