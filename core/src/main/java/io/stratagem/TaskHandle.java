@@ -52,7 +52,8 @@ public abstract class TaskHandle<T> extends CompletableFuture<T> {
      *
      * @param mayInterruptIfRunning also interrupt the task's thread (the process pool escalates further, killing the
      *                              worker after a grace period); with {@code false} only the cooperative flag is set
-     * @return {@code false} if the task had already completed, {@code true} otherwise
+     * @return whether the task is now cancelled or will end cancelled: {@code false} if it had already completed
+     *         otherwise (as {@code CompletableFuture}, cancelling twice returns {@code true})
      */
     @Override
     public abstract boolean cancel(boolean mayInterruptIfRunning);

@@ -27,8 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       meanwhile, and the backend must then skip it;</li>
  *   <li>the backend ends a started run with {@link #succeed}, {@link #fail} or {@link #finishStopped}; only the first
  *       call counts;</li>
- *   <li>{@link #cancel(boolean)} or a timeout first records a <em>stop reason</em> (a CAS from null, so the first
- *       reason wins), then withdraws a queued run (completing it at once with stage {@code NOT_STARTED}), or, for a
+ *   <li>{@link #cancel(boolean)} or a timeout records a <em>stop reason</em> (a CAS from null, so the first
+ *       reason wins) under {@code runnerLock} and only while the run is not finished, then withdraws a queued run (completing it at once with stage {@code NOT_STARTED}), or, for a
  *       running one, tells the backend through {@link Owner#stopRequested}. The running task sees the request at
  *       its next checkpoint; the backend completes the run when the task has really stopped.</li>
  * </ul>
@@ -167,13 +167,22 @@ public final class TaskRun<T> extends TaskHandle<T> {
      * it records a cancellation. Works for queued and running runs.
      */
     public void finishStopped(CancellationStage how) {
-        stopReason.compareAndSet(null, new CancellationException("task " + id + " was cancelled"));
-        if (phase.compareAndSet(QUEUED, FINISHED) || finishPhase()) {
+        Objects.requireNonNull(how, "how");
+        runnerLock.lock();
+        try {
+            stopReason.compareAndSet(null, new CancellationException("task " + id + " was cancelled"));
+            if (phase.get() == FINISHED) {
+                return;
+            }
+            phase.set(FINISHED);
+            runner = null;
             endNanos = System.nanoTime();
             stage = how;
-            super.completeExceptionally(stopReason.get());
-            owner.ended(this);
+        } finally {
+            runnerLock.unlock();
         }
+        super.completeExceptionally(stopReason.get());
+        owner.ended(this);
     }
 
     /** Records the CPU time the task used (where the backend can measure it). */
@@ -237,7 +246,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         if (isDone()) {
-            return false;
+            return isCancelled();
         }
         return requestStop(new CancellationException("task " + id + " was cancelled"), mayInterruptIfRunning);
     }
@@ -246,30 +255,39 @@ public final class TaskRun<T> extends TaskHandle<T> {
      * Asks the task to stop with {@code reason} (a {@link CancellationException} or a timeout exception), as
      * {@link #cancel(boolean)} does.
      *
-     * @return false if the run had already completed
+     * @return whether the run is now (or will be) ended by a request of this kind: false if it had already finished
+     *         otherwise, or another kind of request came first
      */
     public boolean requestStop(Throwable reason, boolean mayInterrupt) {
         Objects.requireNonNull(reason, "reason");
-        if (!stopReason.compareAndSet(null, reason)) {
-            return !isDone() || isCancelled();
+        boolean withdrawnNow;
+        runnerLock.lock();
+        try {
+            // Under the lock that finishPhase takes: a request either lands before the run finishes (and then
+            // decides its outcome) or is refused; never accepted yet ignored.
+            if (phase.get() == FINISHED || !stopReason.compareAndSet(null, reason)) {
+                return reason instanceof CancellationException && stopReason.get() instanceof CancellationException;
+            }
+            withdrawnNow = phase.compareAndSet(QUEUED, FINISHED);
+            if (withdrawnNow) {
+                endNanos = System.nanoTime();
+                stage = CancellationStage.NOT_STARTED;
+            }
+        } finally {
+            runnerLock.unlock();
         }
-        if (phase.compareAndSet(QUEUED, FINISHED)) {
-            endNanos = System.nanoTime();
-            stage = CancellationStage.NOT_STARTED;
+        if (withdrawnNow) {
             super.completeExceptionally(reason);
             owner.withdrawn(this);
             owner.ended(this);
             return true;
         }
-        if (phase.get() == RUNNING) {
-            Thread t = runner;
-            if (t != null) {
-                LockSupport.unpark(t); // wakes sleepUnlessStopped; a spurious wake-up for any other park
-            }
-            owner.stopRequested(this, mayInterrupt);
-            return true;
+        Thread t = runner;
+        if (t != null) {
+            LockSupport.unpark(t); // wakes sleepUnlessStopped; a spurious wake-up for any other park
         }
-        return !isDone() || isCancelled();
+        owner.stopRequested(this, mayInterrupt);
+        return true;
     }
 
     @Override

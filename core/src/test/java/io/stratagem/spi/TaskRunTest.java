@@ -1,0 +1,222 @@
+package io.stratagem.spi;
+
+import io.stratagem.CancellationStage;
+import io.stratagem.TaskState;
+import io.stratagem.TaskTimedOutException;
+import io.stratagem.internal.Timeouts;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TaskRunTest {
+
+    /** Counts what the run tells its owner. */
+    static final class CountingOwner implements TaskRun.Owner {
+        final AtomicInteger withdrawn = new AtomicInteger();
+        final AtomicInteger stopRequests = new AtomicInteger();
+        final AtomicInteger ended = new AtomicInteger();
+
+        @Override
+        public void withdrawn(TaskRun<?> run) {
+            withdrawn.incrementAndGet();
+        }
+
+        @Override
+        public void stopRequested(TaskRun<?> run, boolean mayInterrupt) {
+            stopRequests.incrementAndGet();
+            if (mayInterrupt) {
+                run.interruptRunner();
+            }
+        }
+
+        @Override
+        public void ended(TaskRun<?> run) {
+            ended.incrementAndGet();
+        }
+    }
+
+    @Test
+    void success_completesOnceAndTellsTheOwner() {
+        CountingOwner owner = new CountingOwner();
+        TaskRun<Integer> run = new TaskRun<>(7, ctx -> 42, owner);
+        assertEquals(TaskState.QUEUED, run.taskState());
+        run.execute(new BasicTaskContext(run));
+        assertEquals(42, run.join());
+        assertEquals(TaskState.SUCCEEDED, run.taskState());
+        assertEquals(1, owner.ended.get());
+        assertFalse(run.cancel(true), "too late to cancel");
+        assertFalse(run.tryStart(Thread.currentThread()), "a finished run cannot start again");
+    }
+
+    @Test
+    void failure_keepsTheOriginalException() {
+        TaskRun<Integer> run = new TaskRun<>(1, ctx -> {
+            throw new java.io.IOException("disk");
+        }, new CountingOwner());
+        run.execute(new BasicTaskContext(run));
+        CompletionException e = assertThrows(CompletionException.class, run::join);
+        assertInstanceOf(java.io.IOException.class, e.getCause());
+        assertEquals(TaskState.FAILED, run.taskState());
+    }
+
+    @Test
+    void cancelQueued_completesAtOnce_andTheRunIsSkipped() {
+        CountingOwner owner = new CountingOwner();
+        AtomicBoolean ran = new AtomicBoolean();
+        TaskRun<Integer> run = new TaskRun<>(1, ctx -> {
+            ran.set(true);
+            return 1;
+        }, owner);
+        assertTrue(run.cancel(false));
+        assertTrue(run.isCancelled());
+        assertEquals(CancellationStage.NOT_STARTED, run.cancellationStage().orElseThrow());
+        run.execute(new BasicTaskContext(run));
+        assertFalse(ran.get());
+        assertEquals(1, owner.withdrawn.get());
+        assertEquals(1, owner.ended.get());
+    }
+
+    @Test
+    void taskThatIgnoresCancellation_stillEndsCancelled() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        TaskRun<Integer> run = new TaskRun<>(1, ctx -> {
+            started.countDown();
+            proceed.await();
+            return 5;
+        }, new CountingOwner());
+        Thread t = new Thread(() -> run.execute(new BasicTaskContext(run)));
+        t.start();
+        started.await();
+        assertTrue(run.cancel(false));
+        assertFalse(run.isDone(), "completes only when the work has stopped");
+        proceed.countDown();
+        t.join();
+        assertTrue(run.isCancelled());
+        assertEquals(CancellationStage.IGNORED, run.cancellationStage().orElseThrow());
+    }
+
+    @Test
+    void cancelWithInterrupt_wakesABlockedTask_andRecordsTheStage() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        TaskRun<Integer> run = new TaskRun<>(1, ctx -> {
+            started.countDown();
+            new CountDownLatch(1).await(); // blocks until interrupted
+            return 0;
+        }, new CountingOwner());
+        AtomicBoolean interruptLeftOver = new AtomicBoolean(true);
+        Thread t = new Thread(() -> {
+            run.execute(new BasicTaskContext(run));
+            interruptLeftOver.set(Thread.currentThread().isInterrupted());
+        });
+        t.start();
+        started.await();
+        assertTrue(run.cancel(true));
+        t.join();
+        assertTrue(run.isCancelled());
+        assertEquals(CancellationStage.INTERRUPT, run.cancellationStage().orElseThrow());
+        assertFalse(interruptLeftOver.get(), "the runner thread is left without our interrupt");
+    }
+
+    @Test
+    void sleepUnlessStopped_wakesOnCooperativeCancel() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        TaskRun<Integer> run = new TaskRun<>(1, ctx -> {
+            started.countDown();
+            ctx.sleep(Duration.ofHours(1));
+            return 0;
+        }, new CountingOwner());
+        Thread t = new Thread(() -> run.execute(new BasicTaskContext(run)));
+        t.start();
+        started.await();
+        assertTrue(run.cancel(false));
+        t.join();
+        assertTrue(run.isCancelled());
+        assertEquals(CancellationStage.CHECKPOINT, run.cancellationStage().orElseThrow());
+    }
+
+    @Test
+    void timeout_failsWithTaskTimedOut() throws Exception {
+        TaskRun<Integer> run = new TaskRun<>(3, ctx -> {
+            while (true) {
+                ctx.checkpoint();
+                Thread.onSpinWait();
+            }
+        }, new CountingOwner());
+        Thread t = new Thread(() -> run.execute(new BasicTaskContext(run)));
+        t.start();
+        await().until(() -> run.taskState() == TaskState.RUNNING);
+        Timeouts.stopAfter(run, Duration.ofMillis(20), () -> new TaskTimedOutException(3, Duration.ofMillis(20)));
+        t.join();
+        CompletionException e = assertThrows(CompletionException.class, run::join);
+        assertInstanceOf(TaskTimedOutException.class, e.getCause());
+        assertEquals(TaskState.FAILED, run.taskState());
+    }
+
+    /**
+     * The race the state machine exists for: cancel against start. Whoever wins, the handle completes exactly once,
+     * the owner hears "ended" exactly once, a withdrawn task never runs, and no interrupt survives the task.
+     */
+    @RepeatedTest(1000)
+    void cancelRacingStart_endsExactlyOnce() throws Exception {
+        CountingOwner owner = new CountingOwner();
+        AtomicInteger bodies = new AtomicInteger();
+        TaskRun<Integer> run = new TaskRun<>(1, ctx -> {
+            bodies.incrementAndGet();
+            ctx.checkpoint();
+            return 1;
+        }, owner);
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        AtomicBoolean interruptLeftOver = new AtomicBoolean();
+        AtomicBoolean cancelResult = new AtomicBoolean();
+        Thread runner = new Thread(() -> {
+            awaitBarrier(barrier);
+            run.execute(new BasicTaskContext(run));
+            interruptLeftOver.set(Thread.interrupted());
+        });
+        Thread canceller = new Thread(() -> {
+            awaitBarrier(barrier);
+            cancelResult.set(run.cancel(true));
+        });
+        runner.start();
+        canceller.start();
+        runner.join();
+        canceller.join();
+
+        assertTrue(run.isDone());
+        assertEquals(1, owner.ended.get());
+        assertFalse(interruptLeftOver.get());
+        if (run.isCancelled()) {
+            assertTrue(cancelResult.get());
+            CancellationStage stage = run.cancellationStage().orElseThrow();
+            assertEquals(stage == CancellationStage.NOT_STARTED ? 0 : 1, bodies.get(), stage::toString);
+            assertThrows(CancellationException.class, run::join);
+        } else {
+            assertFalse(cancelResult.get());
+            assertEquals(1, run.join());
+            assertEquals(1, bodies.get());
+        }
+    }
+
+    private static void awaitBarrier(CyclicBarrier b) {
+        try {
+            b.await();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
