@@ -1,0 +1,187 @@
+package io.stratagem.async.internal;
+
+import io.stratagem.spi.TaskRun;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Admission of runs to virtual threads under an optional concurrency limit and a bounded wait queue.
+ *
+ * <h2>Implementation overview</h2>
+ * Without a limit every admitted run gets its own virtual thread at once. With a limit, {@code active} counts slots in
+ * use (guarded by {@code lock}); a run that finds no free slot waits in {@code queue} (insertion-ordered, so runs start
+ * in submission order, and O(1) removal when a queued run is withdrawn). A worker thread that ends its run takes the
+ * next queued run itself instead of exiting, so the slot passes on without a new thread; it gives the slot back only
+ * when the queue is empty. Invariant: {@code active <= limit}, and the queue is non-empty only while
+ * {@code active == limit}. {@code workers} counts live worker threads, for termination.
+ */
+public final class Admission {
+
+    /** Runs one run on the current thread. */
+    public interface Runner {
+        void run(TaskRun<?> run, ContextSnapshot context);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(Admission.class);
+
+    private final String name;
+    private final int limit;
+    private final int capacity;
+    private final boolean block;
+    private final Runner runner;
+    private final Consumer<Runnable> starter;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notFull = lock.newCondition();
+    private final Condition idle = lock.newCondition();
+    private final LinkedHashMap<TaskRun<?>, ContextSnapshot> queue = new LinkedHashMap<>();
+    private final AtomicInteger workers = new AtomicInteger();
+    private int active;
+
+    public Admission(String name, int limit, int capacity, boolean block, Runner runner, Consumer<Runnable> starter) {
+        this.name = name;
+        this.limit = limit;
+        this.capacity = capacity;
+        this.block = block;
+        this.runner = runner;
+        this.starter = starter;
+    }
+
+    /**
+     * Starts {@code run} now, queues it, or (queue full) rejects it or blocks until there is room.
+     *
+     * @throws RejectedExecutionException if the queue is full under REJECT, or the caller is interrupted under BLOCK
+     */
+    public void admit(TaskRun<?> run, ContextSnapshot context) {
+        if (limit > 0) {
+            lock.lock();
+            try {
+                while (true) {
+                    if (run.isDone()) {
+                        return; // withdrawn (shutdownNow, cancel) while we waited for room
+                    }
+                    if (active < limit) {
+                        active++;
+                        break;
+                    }
+                    if (queue.size() < capacity) {
+                        queue.put(run, context);
+                        return;
+                    }
+                    if (!block) {
+                        throw new RejectedExecutionException(name + ": queue full (" + capacity + " tasks waiting for "
+                                + limit + " slots); raise queueCapacity or use FullQueuePolicy.BLOCK");
+                    }
+                    try {
+                        notFull.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new RejectedExecutionException(name + ": interrupted while waiting for room in the queue", e);
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        workers.incrementAndGet();
+        try {
+            starter.accept(() -> work(run, context));
+        } catch (RuntimeException | Error e) {
+            giveBack();
+            throw e;
+        }
+    }
+
+    /** Drops a withdrawn run from the queue, if it is there. */
+    public void withdraw(TaskRun<?> run) {
+        if (limit == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            queue.remove(run);
+            notFull.signalAll(); // room, and a blocked submit of this very run must notice it is done
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to {@code nanos} until no worker thread is left. */
+    public boolean awaitNoWorkers(long nanos) throws InterruptedException {
+        if (workers.get() == 0) {
+            return true;
+        }
+        lock.lockInterruptibly();
+        try {
+            while (workers.get() > 0) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = idle.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void work(TaskRun<?> first, ContextSnapshot firstContext) {
+        TaskRun<?> run = first;
+        ContextSnapshot context = firstContext;
+        try {
+            while (run != null) {
+                try {
+                    runner.run(run, context);
+                } catch (Error e) {
+                    // the run already failed with it (TaskRun.execute completes before rethrowing); keep the slot moving
+                    log.error("{}: task {} ended with an Error", name, run.id(), e);
+                }
+                if (limit == 0) {
+                    return;
+                }
+                lock.lock();
+                try {
+                    Map.Entry<TaskRun<?>, ContextSnapshot> next = queue.pollFirstEntry();
+                    if (next == null) {
+                        active--;
+                        run = null;
+                    } else {
+                        run = next.getKey();
+                        context = next.getValue();
+                        notFull.signal();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } finally {
+            if (workers.decrementAndGet() == 0) {
+                lock.lock();
+                try {
+                    idle.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    private void giveBack() {
+        workers.decrementAndGet();
+        if (limit > 0) {
+            lock.lock();
+            try {
+                active--;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}
