@@ -120,4 +120,15 @@ public interface Strategy extends AutoCloseable {
     static Strategy create(Backend backend, StrategyOptions options) {
         return Backends.provider(backend).create(options);
     }
+
+    /**
+     * A strategy that places each task on the backend the {@link Classifier} recommends for it, observing tasks
+     * that declare no profile; see {@link AutoStrategy}. Creates no backend until a task needs it.
+     *
+     * @param semantics   the world to model; the backends are created with it
+     * @param environment the cores and measured costs to predict with ({@link Environment#measured()})
+     */
+    static AutoStrategy auto(Semantics semantics, Environment environment) {
+        return AutoStrategy.create(semantics, environment);
+    }
 }

@@ -1,0 +1,132 @@
+package io.stratagem;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The measured costs of this machine that the {@link Classifier}'s cost model uses. Immutable and thread-safe.
+ *
+ * <p>Every constant has a name (the key used by {@link #asMap()}, {@link #with(Map)} and by
+ * {@link io.stratagem.spi.CalibrationProbe}s) whose suffix is its unit. The defaults ({@link #defaults()}) are
+ * typical values for a 2-core Linux machine running JDK 21+, measured while building Stratagem; they are used when
+ * nothing was measured.
+ *
+ * <table class="striped">
+ *   <caption>Cost constants</caption>
+ *   <tr><th>name</th><th>default</th><th>what it is</th></tr>
+ *   <tr><td>{@code threadHandoffNanos}</td><td>30 µs</td><td>handing one task to a pool thread and its result
+ *       back (submit to completion of an empty task, amortised over a batch)</td></tr>
+ *   <tr><td>{@code gilSwitchNanos}</td><td>100 µs</td><td>one hand-over of the emulated GIL between two CPU-bound
+ *       threads (the cost of a convoy step, on top of the switch interval)</td></tr>
+ *   <tr><td>{@code gilSwitchIntervalNanos}</td><td>5 ms</td><td>how long a thread keeps the GIL before it must
+ *       offer it ({@code sys.getswitchinterval()})</td></tr>
+ *   <tr><td>{@code virtualThreadStartNanos}</td><td>5 µs</td><td>starting and ending one virtual thread</td></tr>
+ *   <tr><td>{@code asyncTaskOverheadNanos}</td><td>20 µs</td><td>per-task cost of the async backend (scheduling
+ *       on the loop or on a carrier, completion)</td></tr>
+ *   <tr><td>{@code workerStartNanos}</td><td>400 ms</td><td>starting one worker JVM until it accepts tasks</td></tr>
+ *   <tr><td>{@code pipeRoundTripNanos}</td><td>300 µs</td><td>sending an empty task to a warm worker and reading
+ *       its result back</td></tr>
+ *   <tr><td>{@code pipeBytesPerSecond}</td><td>200 MB/s</td><td>payload bandwidth of the pipe to a worker,
+ *       serialization on both sides included</td></tr>
+ *   <tr><td>{@code serializationBytesPerSecond}</td><td>500 MB/s</td><td>Java serialization of a byte array and back,
+ *       in the caller's JVM (payload bytes per second of the round trip)</td></tr>
+ * </table>
+ *
+ * @param threadHandoffNanos          see the table
+ * @param gilSwitchNanos              see the table
+ * @param gilSwitchIntervalNanos      see the table
+ * @param virtualThreadStartNanos     see the table
+ * @param asyncTaskOverheadNanos      see the table
+ * @param workerStartNanos            see the table
+ * @param pipeRoundTripNanos          see the table
+ * @param pipeBytesPerSecond          see the table
+ * @param serializationBytesPerSecond see the table
+ * @param measured                    whether any constant was measured on this machine (false: all defaults)
+ */
+public record Calibration(double threadHandoffNanos, double gilSwitchNanos, double gilSwitchIntervalNanos,
+                          double virtualThreadStartNanos, double asyncTaskOverheadNanos, double workerStartNanos,
+                          double pipeRoundTripNanos, double pipeBytesPerSecond, double serializationBytesPerSecond,
+                          boolean measured) {
+
+    /** Largest accepted duration constant: one minute, in nanoseconds. */
+    public static final double MAX_NANOS = 60e9;
+    /** Accepted bandwidths: from 1 KB/s to 1 TB/s. */
+    public static final double MIN_BYTES_PER_SECOND = 1e3;
+    /** Largest accepted bandwidth, bytes per second. */
+    public static final double MAX_BYTES_PER_SECOND = 1e12;
+
+    private static final Calibration DEFAULTS = new Calibration(30_000, 100_000, 5_000_000, 5_000, 20_000,
+            400_000_000, 300_000, 200e6, 500e6, false);
+
+    public Calibration {
+        checkNanos("threadHandoffNanos", threadHandoffNanos);
+        checkNanos("gilSwitchNanos", gilSwitchNanos);
+        checkNanos("gilSwitchIntervalNanos", gilSwitchIntervalNanos);
+        if (gilSwitchIntervalNanos < 1_000) {
+            throw new IllegalArgumentException(
+                    "gilSwitchIntervalNanos must be at least 1000 (1 µs), was " + gilSwitchIntervalNanos);
+        }
+        checkNanos("virtualThreadStartNanos", virtualThreadStartNanos);
+        checkNanos("asyncTaskOverheadNanos", asyncTaskOverheadNanos);
+        checkNanos("workerStartNanos", workerStartNanos);
+        checkNanos("pipeRoundTripNanos", pipeRoundTripNanos);
+        checkRate("pipeBytesPerSecond", pipeBytesPerSecond);
+        checkRate("serializationBytesPerSecond", serializationBytesPerSecond);
+    }
+
+    /** The documented defaults (see the table above); {@link #measured()} is false. */
+    public static Calibration defaults() {
+        return DEFAULTS;
+    }
+
+    /** The constants by name, in declaration order; {@code measured} is left out. */
+    public Map<String, Double> asMap() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("threadHandoffNanos", threadHandoffNanos);
+        m.put("gilSwitchNanos", gilSwitchNanos);
+        m.put("gilSwitchIntervalNanos", gilSwitchIntervalNanos);
+        m.put("virtualThreadStartNanos", virtualThreadStartNanos);
+        m.put("asyncTaskOverheadNanos", asyncTaskOverheadNanos);
+        m.put("workerStartNanos", workerStartNanos);
+        m.put("pipeRoundTripNanos", pipeRoundTripNanos);
+        m.put("pipeBytesPerSecond", pipeBytesPerSecond);
+        m.put("serializationBytesPerSecond", serializationBytesPerSecond);
+        return m;
+    }
+
+    /**
+     * This calibration with some constants replaced by measured values, marked {@link #measured()} if
+     * {@code values} is not empty.
+     *
+     * @throws IllegalArgumentException naming the key if a key is unknown or a value is out of range
+     */
+    public Calibration with(Map<String, Double> values) {
+        Objects.requireNonNull(values, "values");
+        Map<String, Double> m = asMap();
+        for (Map.Entry<String, Double> e : values.entrySet()) {
+            if (!m.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("unknown calibration constant '" + e.getKey() + "'; known: "
+                        + m.keySet());
+            }
+            m.put(e.getKey(), Objects.requireNonNull(e.getValue(), e.getKey()));
+        }
+        return new Calibration(m.get("threadHandoffNanos"), m.get("gilSwitchNanos"), m.get("gilSwitchIntervalNanos"),
+                m.get("virtualThreadStartNanos"), m.get("asyncTaskOverheadNanos"), m.get("workerStartNanos"),
+                m.get("pipeRoundTripNanos"), m.get("pipeBytesPerSecond"), m.get("serializationBytesPerSecond"),
+                measured || !values.isEmpty());
+    }
+
+    private static void checkNanos(String field, double v) {
+        if (!(v >= 0 && v <= MAX_NANOS)) {
+            throw new IllegalArgumentException(field + " must be between 0 and " + MAX_NANOS + " ns, was " + v);
+        }
+    }
+
+    private static void checkRate(String field, double v) {
+        if (!(v >= MIN_BYTES_PER_SECOND && v <= MAX_BYTES_PER_SECOND)) {
+            throw new IllegalArgumentException(field + " must be between " + MIN_BYTES_PER_SECOND + " and "
+                    + MAX_BYTES_PER_SECOND + " bytes/s, was " + v);
+        }
+    }
+}

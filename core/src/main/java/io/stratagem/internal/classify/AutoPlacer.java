@@ -1,0 +1,332 @@
+package io.stratagem.internal.classify;
+
+import io.stratagem.AutoStrategy;
+import io.stratagem.Backend;
+import io.stratagem.BackendNotAvailableException;
+import io.stratagem.CancellationStage;
+import io.stratagem.Classifier;
+import io.stratagem.Environment;
+import io.stratagem.PlacementReport;
+import io.stratagem.Profile;
+import io.stratagem.Semantics;
+import io.stratagem.Strategy;
+import io.stratagem.StrategyOptions;
+import io.stratagem.TaskHandle;
+import io.stratagem.Workload;
+import io.stratagem.spi.AbstractStrategy;
+import io.stratagem.spi.TaskRun;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * The {@link AutoStrategy}: each submitted run is placed on one backend, where an {@link ObservingTask} runs it and
+ * measures it; the backend's handle completes the caller's run.
+ *
+ * <h2>Implementation overview</h2>
+ * A run is <em>placed</em> when its backend is chosen: it is started ({@link TaskRun#tryStart} with no thread, as it
+ * runs elsewhere), counted in its kind and in its backend's load, and submitted, wrapped, to that backend. The
+ * backend's handle ({@code inner}) drives the run's end: a result succeeds it, a failure fails it, a cancellation
+ * finishes it as stopped at the inner stage. Cancelling the run cancels {@code inner} (it is published in
+ * {@code inners} before the run's stop flag is re-read, so a cancel racing with placement is never lost).
+ * <p>A run of an unknown kind (no profile, nothing observed yet) is either placed on the observation backend
+ * (threads, where CPU time is measurable), at most {@code cores} at a time, or <em>held</em> in its kind, still
+ * QUEUED, until the first observation of the kind arrives; then the held runs are placed by it. A held run that is
+ * cancelled is withdrawn from its kind.
+ * <p>The choice: for each eligible backend, the model predicts the makespan of everything in flight on it plus this
+ * task (in-flight work summarised as one averaged profile), start-up left out once the backend runs; the smallest
+ * wins (greedy list scheduling). Backends are created lazily under {@code lock} and closed on a separate thread
+ * once the strategy is released.
+ */
+public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
+
+    private static final Logger log = LoggerFactory.getLogger(AutoPlacer.class);
+    private static final Backend OBSERVATION_BACKEND = Backend.GIL_THREADS;
+
+    private final Semantics semantics;
+    private final Environment env;
+    private final Function<Backend, Strategy> factory;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Backend, Strategy> backends = new EnumMap<>(Backend.class);
+    private final Map<Backend, Long> createdAt = new EnumMap<>(Backend.class);
+    private final Set<Backend> unavailable = EnumSet.noneOf(Backend.class);
+    private final Map<Backend, Load> loads = new EnumMap<>(Backend.class);
+    private final Map<String, KindStats> kinds = new ConcurrentHashMap<>();
+    private final List<KindStats> kindOrder = new CopyOnWriteArrayList<>();
+    private final Map<TaskRun<?>, TaskHandle<?>> inners = new ConcurrentHashMap<>();
+    private volatile Thread closer;
+
+    /** Per backend, what is in flight on it, as sums of the profiles it was placed by. Guarded by {@code lock}. */
+    private static final class Load {
+        int tasks;
+        double cpu;
+        double wait;
+    }
+
+    /**
+     * An auto strategy creating its backends with {@code factory}; tests pass fakes here.
+     */
+    public AutoPlacer(Semantics semantics, Environment env, Function<Backend, Strategy> factory) {
+        super("auto-" + semantics.name().toLowerCase(java.util.Locale.ROOT), OBSERVATION_BACKEND, semantics);
+        this.semantics = Objects.requireNonNull(semantics, "semantics");
+        this.env = Objects.requireNonNull(env, "environment");
+        this.factory = Objects.requireNonNull(factory, "factory");
+        for (Backend b : Backend.values()) {
+            loads.put(b, new Load());
+        }
+    }
+
+    /** An auto strategy over the backends installed on the class path. */
+    public static AutoStrategy withInstalledBackends(Semantics semantics, Environment env) {
+        StrategyOptions options = new StrategyOptions(semantics, 0, Map.of());
+        return new AutoPlacer(semantics, env, b -> Strategy.create(b, options));
+    }
+
+    @Override
+    public Environment environment() {
+        return env;
+    }
+
+    @Override
+    public PlacementReport report() {
+        List<PlacementReport.Kind> list = new ArrayList<>();
+        for (KindStats k : kindOrder) {
+            list.add(k.snapshot());
+        }
+        return new PlacementReport(semantics, list);
+    }
+
+    // ---- placement ----------------------------------------------------------------------------------------------
+
+    @Override
+    protected void dispatch(TaskRun<?> run) {
+        KindStats kind = kinds.computeIfAbsent(run.name(), n -> {
+            KindStats k = new KindStats(n);
+            kindOrder.add(k);
+            return k;
+        });
+        run.task().profile().ifPresent(kind::declare);
+        Optional<Profile> profile = kind.placementProfile();
+        if (profile.isEmpty()) {
+            if (kind.observeOrHold(run, env.cores())) {
+                place(run, kind, observationBackend(), null, true);
+            }
+            return;
+        }
+        place(run, kind, choose(profile.get(), kind), profile.get(), true);
+    }
+
+    private Backend observationBackend() {
+        for (Backend b : List.of(OBSERVATION_BACKEND, Backend.ASYNC, Backend.PROCESS_POOL)) {
+            if (isAvailable(b)) {
+                return b;
+            }
+        }
+        throw new BackendNotAvailableException(OBSERVATION_BACKEND);
+    }
+
+    private Backend choose(Profile p, KindStats kind) {
+        Backend best = null;
+        double bestCost = Double.MAX_VALUE;
+        long now = System.nanoTime();
+        for (Backend b : Backend.values()) {
+            if (!Classifier.eligible(b, p) || !isAvailable(b)) {
+                continue;
+            }
+            double cost;
+            lock.lock();
+            try {
+                Load l = loads.get(b);
+                int n = l.tasks + 1;
+                Profile avg = new Profile(Duration.ofNanos(Math.round((l.cpu + p.cpuTime().toNanos()) / n)),
+                        Duration.ofNanos(Math.round((l.wait + p.waitTime().toNanos()) / n)), p.inputBytes(),
+                        p.outputBytes(), false, false);
+                Long created = createdAt.get(b);
+                Estimate e = CostModel.estimate(b, avg, Workload.batch(n), env.cores(), env.calibration(), semantics,
+                        created != null);
+                double startupLeft = created == null || b != Backend.PROCESS_POOL ? 0
+                        : Math.max(0, env.calibration().workerStartNanos() - (now - created));
+                cost = e.makespan() + startupLeft;
+            } finally {
+                lock.unlock();
+            }
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = b;
+            }
+        }
+        if (best == null) {
+            throw new BackendNotAvailableException(p.needsIsolation() ? Backend.PROCESS_POOL : OBSERVATION_BACKEND);
+        }
+        log.debug("{}: kind {} ({} in flight) -> {}, predicted {}", name(), kind.name, kind.inFlight(), best,
+                Units.time(bestCost));
+        return best;
+    }
+
+    private boolean isAvailable(Backend b) {
+        lock.lock();
+        try {
+            return !unavailable.contains(b);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Creates the backend if needed. A missing backend is remembered, and the run is placed elsewhere.
+     */
+    private Strategy backend(Backend b) {
+        lock.lock();
+        try {
+            Strategy s = backends.get(b);
+            if (s == null) {
+                s = factory.apply(b);
+                backends.put(b, s);
+                createdAt.put(b, System.nanoTime());
+                log.info("{}: created the {} backend", name(), b);
+            }
+            return s;
+        } catch (BackendNotAvailableException e) {
+            unavailable.add(b);
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> void place(TaskRun<T> run, KindStats kind, Backend b, Profile p, boolean fromSubmit) {
+        Strategy s;
+        try {
+            s = backend(b);
+        } catch (BackendNotAvailableException e) {
+            log.warn("{}: {} is not installed; placing {} elsewhere", name(), b, kind.name);
+            place(run, kind, p == null ? observationBackend() : choose(p, kind), p, fromSubmit);
+            return;
+        }
+        if (!run.tryStart(null)) {
+            return; // cancelled before placement
+        }
+        addLoad(b, p, +1);
+        kind.placed(b);
+        TaskHandle<Observed<T>> inner;
+        try {
+            inner = s.submit(new ObservingTask<>(run.task()));
+        } catch (RuntimeException | Error e) {
+            addLoad(b, p, -1);
+            kind.ended(null);
+            run.fail(e);
+            if (fromSubmit) {
+                throw e;
+            }
+            return;
+        }
+        inners.put(run, inner);
+        if (run.isStopRequested()) {
+            inner.cancel(true);
+        }
+        inner.whenComplete((obs, err) -> finish(run, kind, b, p, inner, obs, err));
+    }
+
+    private <T> void finish(TaskRun<T> run, KindStats kind, Backend b, Profile p, TaskHandle<Observed<T>> inner,
+                            Observed<T> obs, Throwable err) {
+        inners.remove(run);
+        addLoad(b, p, -1);
+        KindStats.Ended ended = kind.ended(err == null ? obs : null);
+        if (ended.contradiction() != null) {
+            log.warn("{}: {}", name(), ended.contradiction());
+        }
+        if (err == null) {
+            run.recordCpuTime(Duration.ofNanos(obs.cpuNanos()));
+            run.succeed(obs.value());
+        } else if (inner.isCancelled()) {
+            run.finishStopped(inner.cancellationStage().orElse(CancellationStage.CHECKPOINT));
+        } else {
+            run.fail(err instanceof CompletionException && err.getCause() != null ? err.getCause() : err);
+        }
+        for (TaskRun<?> held : ended.release()) {
+            Optional<Profile> known = kind.placementProfile();
+            if (known.isPresent()) {
+                place(held, kind, choose(known.get(), kind), known.get(), false);
+            } else {
+                place(held, kind, observationBackend(), null, false);
+            }
+        }
+    }
+
+    private void addLoad(Backend b, Profile p, int sign) {
+        lock.lock();
+        try {
+            Load l = loads.get(b);
+            l.tasks += sign;
+            if (p != null) {
+                l.cpu = Math.max(0, l.cpu + sign * (double) p.cpuTime().toNanos());
+                l.wait = Math.max(0, l.wait + sign * (double) p.waitTime().toNanos());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- lifecycle ----------------------------------------------------------------------------------------------
+
+    @Override
+    public void withdrawn(TaskRun<?> run) {
+        KindStats k = kinds.get(run.name());
+        if (k != null) {
+            k.unhold(run);
+        }
+    }
+
+    @Override
+    public void stopRequested(TaskRun<?> run, boolean mayInterrupt) {
+        TaskHandle<?> inner = inners.get(run);
+        if (inner != null) {
+            inner.cancel(mayInterrupt);
+        }
+    }
+
+    @Override
+    protected void release() {
+        List<Strategy> toClose;
+        lock.lock();
+        try {
+            toClose = new ArrayList<>(backends.values());
+        } finally {
+            lock.unlock();
+        }
+        Thread t = Thread.ofPlatform().daemon().name(name() + "-closer").unstarted(() -> {
+            for (Strategy s : toClose) {
+                s.close();
+            }
+        });
+        closer = t;
+        t.start();
+    }
+
+    @Override
+    protected boolean awaitReleased(long nanos) throws InterruptedException {
+        Thread t = closer;
+        if (t == null) {
+            return true;
+        }
+        if (nanos > 0) {
+            TimeUnit.NANOSECONDS.timedJoin(t, nanos);
+        }
+        return !t.isAlive();
+    }
+}

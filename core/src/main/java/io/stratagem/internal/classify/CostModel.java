@@ -1,0 +1,155 @@
+package io.stratagem.internal.classify;
+
+import io.stratagem.Backend;
+import io.stratagem.Calibration;
+import io.stratagem.Profile;
+import io.stratagem.Semantics;
+import io.stratagem.Workload;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+import static io.stratagem.internal.classify.Units.time;
+
+/**
+ * The classifier's cost model: predicts, for each backend, the makespan of a workload of identical tasks.
+ *
+ * <h2>Model</h2>
+ * With {@code N} tasks of CPU {@code c} and wait {@code w}, {@code K} cores and the backend's default parallelism:
+ * <ul>
+ *   <li><b>Threads</b> ({@code T = min(32, K + 4)} threads, as {@code ThreadPoolExecutor}): each thread runs its
+ *       share one after another, {@code ceil(N/T)·(c + w)}. Under {@link Semantics#PYTHON} all CPU serializes on
+ *       the GIL ({@code N·c}) plus a GIL hand-over for every switch interval of contended CPU and two per wait;
+ *       under {@link Semantics#JVM} CPU spreads over {@code min(T, K)} cores. Plus a hand-off per task.</li>
+ *   <li><b>Async</b>: unbounded concurrency, so waits overlap entirely ({@code + w}). {@code LOOP} mode
+ *       ({@code PYTHON}) runs one task at a time: {@code N·c + w}; {@code PARALLEL} ({@code JVM}) spreads CPU over
+ *       the {@code K} carriers: {@code max(N·c/K, c) + w}. Plus a virtual-thread start and scheduling per task.</li>
+ *   <li><b>Process pool</b> ({@code P = K} workers): worker start-up, then each worker runs its share one after
+ *       another, each task paying a pipe round trip and its payload at the pipe bandwidth:
+ *       {@code ceil(N/P)·(c + w + transfer)}, never less than the CPU spread over the cores or the payload through
+ *       the caller's serializer. Parallel in both worlds.</li>
+ * </ul>
+ * For {@link Workload.Arrival#RATE} arrival the makespan is at least the arrival span plus one task's latency.
+ * Every term is non-decreasing in {@code c}, {@code w} and the payload, which the property tests pin. Stateless and
+ * thread-safe.
+ */
+public final class CostModel {
+
+    /** The thread pool's default size for {@code cores} cores ({@code ThreadPoolExecutor}'s min(32, cores + 4)). */
+    public static int defaultThreads(int cores) {
+        return Math.min(32, cores + 4);
+    }
+
+    /** The process pool's default worker count ({@code os.cpu_count()}). */
+    public static int defaultWorkers(int cores) {
+        return cores;
+    }
+
+    private CostModel() {
+    }
+
+    /** Estimates for every backend, none of them warm. */
+    public static Map<Backend, Estimate> estimateAll(Profile p, Workload wl, int cores, Calibration cal,
+                                                     Semantics sem) {
+        Map<Backend, Estimate> m = new EnumMap<>(Backend.class);
+        for (Backend b : Backend.values()) {
+            m.put(b, estimate(b, p, wl, cores, cal, sem, false));
+        }
+        return m;
+    }
+
+    /**
+     * One backend's estimate.
+     *
+     * @param warm whether the backend is already running (no start-up cost)
+     */
+    public static Estimate estimate(Backend b, Profile p, Workload wl, int cores, Calibration cal, Semantics sem,
+                                    boolean warm) {
+        Estimate batch = batch(b, p, wl.tasks(), cores, cal, sem, warm);
+        if (wl.arrival() == Workload.Arrival.ALL_AT_ONCE || wl.tasks() == 1) {
+            return batch;
+        }
+        double span = (wl.tasks() - 1) / wl.ratePerSecond() * 1e9;
+        Estimate one = batch(b, p, 1, cores, cal, sem, warm);
+        double paced = span + one.makespan();
+        if (paced <= batch.makespan()) {
+            return batch;
+        }
+        return new Estimate(b, paced, batch.compute(), batch.overhead(), batch.transfer(), batch.startup(),
+                batch.parallel(), batch.sentence() + "; arrivals over " + time(span) + " pace it to " + time(paced));
+    }
+
+    private static Estimate batch(Backend b, Profile p, int n, int cores, Calibration cal, Semantics sem,
+                                  boolean warm) {
+        return switch (b) {
+            case GIL_THREADS -> threads(p, n, cores, cal, sem);
+            case ASYNC -> async(p, n, cores, cal, sem);
+            case PROCESS_POOL -> processes(p, n, cores, cal, warm);
+        };
+    }
+
+    private static Estimate threads(Profile p, int n, int cores, Calibration cal, Semantics sem) {
+        double c = p.cpuTime().toNanos();
+        double w = p.waitTime().toNanos();
+        int t = Math.min(n, defaultThreads(cores));
+        double chain = Math.ceil((double) n / t) * (c + w);
+        if (sem == Semantics.PYTHON) {
+            // Time holding the GIL: the CPU, the hand-off, and two GIL hand-overs around each wait; plus one
+            // hand-over per switch interval of CPU when several threads contend.
+            double perTaskSwitches = w > 0 ? 2 : 0;
+            double contended = t > 1 ? n * c / cal.gilSwitchIntervalNanos() : 0;
+            double gil = (n * perTaskSwitches + contended) * cal.gilSwitchNanos();
+            double handoff = n * cal.threadHandoffNanos();
+            double serial = n * c + gil + handoff;
+            double held = Math.ceil((double) n / t) * (c + w + cal.threadHandoffNanos());
+            String how = serial >= held
+                    ? "under the GIL " + n + " task(s) serialize to " + time(serial) + " (" + time(gil + handoff)
+                            + " of it GIL hand-overs and hand-offs)"
+                    : t + " threads overlap the waits under the GIL: " + time(held);
+            return new Estimate(Backend.GIL_THREADS, Math.max(serial, held), Math.max(n * c, chain),
+                    gil + handoff, 0, 0, 1, how);
+        }
+        int onCores = Math.min(t, cores);
+        double spread = n * c / onCores;
+        double handoff = n * cal.threadHandoffNanos() / onCores;
+        double compute = Math.max(spread, chain);
+        return new Estimate(Backend.GIL_THREADS, compute + handoff, compute, handoff, 0, 0, t,
+                t + " free threads on " + cores + " core(s): " + time(compute) + " (+ " + time(handoff)
+                        + " hand-offs)");
+    }
+
+    private static Estimate async(Profile p, int n, int cores, Calibration cal, Semantics sem) {
+        double c = p.cpuTime().toNanos();
+        double w = p.waitTime().toNanos();
+        double perTask = cal.virtualThreadStartNanos() + cal.asyncTaskOverheadNanos();
+        if (sem == Semantics.PYTHON) {
+            double compute = n * c + w;
+            double overhead = n * perTask;
+            return new Estimate(Backend.ASYNC, compute + overhead, compute, overhead, 0, 0, 1,
+                    "one event loop: CPU of " + n + " task(s) serializes to " + time(n * c) + ", waits overlap (+ "
+                            + time(w) + ") = " + time(compute));
+        }
+        double compute = Math.max(n * c / cores, c) + w;
+        double overhead = n * perTask / cores;
+        return new Estimate(Backend.ASYNC, compute + overhead, compute, overhead, 0, 0, Math.min(n, cores),
+                "virtual threads over " + cores + " carrier(s): " + time(compute));
+    }
+
+    private static Estimate processes(Profile p, int n, int cores, Calibration cal, boolean warm) {
+        double c = p.cpuTime().toNanos();
+        double w = p.waitTime().toNanos();
+        int workers = Math.min(n, defaultWorkers(cores));
+        double bytes = (double) p.inputBytes() + p.outputBytes();
+        double perTransfer = cal.threadHandoffNanos() + cal.pipeRoundTripNanos() + bytes / cal.pipeBytesPerSecond() * 1e9;
+        double rounds = Math.ceil((double) n / workers);
+        double chain = rounds * (c + w);
+        double transfer = rounds * perTransfer;
+        double cpuBound = n * c / cores;
+        double serializerBound = n * bytes / cal.serializationBytesPerSecond() * 1e9;
+        double startup = warm ? 0 : cal.workerStartNanos() * Math.ceil((double) workers / cores);
+        double body = Math.max(Math.max(chain + transfer, cpuBound + transfer), serializerBound);
+        return new Estimate(Backend.PROCESS_POOL, startup + body, Math.max(chain, cpuBound), 0, transfer, startup,
+                workers, workers + " worker process(es): " + time(Math.max(chain, cpuBound)) + " + "
+                        + time(transfer) + " transfer" + (warm ? "" : " + " + time(startup) + " start-up"));
+    }
+}
