@@ -1,0 +1,613 @@
+package io.stratagem.gil.internal;
+
+import io.stratagem.gil.GilClosedException;
+import io.stratagem.gil.GilStats;
+import io.stratagem.gil.GilTimeline;
+import io.stratagem.gil.GlobalInterpreterLock;
+import io.stratagem.gil.GlobalInterpreterLock.Mode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The GIL policy: CPython's {@code take_gil} / {@code drop_gil} (3.2 to 3.14) written against a {@link Substrate}, so
+ * the same code runs on platform threads and in the deterministic simulator.
+ *
+ * <h2>Implementation overview</h2>
+ * State, all guarded by mutex {@code m}: {@code holder} (null when free), {@code lastHolder}, {@code switchNumber},
+ * {@code waiters}, {@code closed}. Waiters sleep on {@code waitCond}; forced-switching droppers on {@code handoffCond}.
+ * <ul>
+ *   <li><b>take</b>: while held, sample {@code switchNumber} and wait one full interval on {@code waitCond}. Only if the
+ *       wait timed out, the lock is still held and {@code switchNumber} is unchanged, set the holder's REQUEST bit.
+ *       Any other wake-up restarts a full interval (the interval is patience, not a time slice). Then take the lock;
+ *       if the taker is not {@code lastHolder}, it becomes it, {@code switchNumber++} and droppers in a handoff wait are
+ *       woken. The taker clears its own REQUEST bit.</li>
+ *   <li><b>drop</b>: free the lock and signal one waiter (no fairness: whoever wins the mutex next takes it). If the
+ *       dropper's REQUEST bit is set and the drop is not final, wait until {@code lastHolder} is someone else (forced
+ *       switching), bounded by {@code max(4 interval, 10 ms)} and by {@code waiters > 0}, because Java waiters can
+ *       disappear (closed lock, dead threads), unlike CPython's.</li>
+ *   <li><b>checkpoint</b>: one volatile read of the attachment's signal word; the slow path does drop(FORCED) then take.
+ *       Legacy mode (&lt;= 3.1) instead counts ticks and, every {@code legacyCheckInterval} checkpoints, drops and
+ *       re-takes at once with plain (untimed) waits and no handoff.</li>
+ * </ul>
+ * Invariants (checked by property tests through {@link Probe}): I1 at most one holder; I2 {@code switchNumber} grows by
+ * one exactly when a different thread takes; I3/I5 every request follows a full interval of waiting with no switch;
+ * I4 after a forced drop the next taker is another thread unless the handoff wait timed out (counted); I6 releasing
+ * re-takes before returning; I7 free-threaded mode never blocks. Interrupts never end a take (CPython's cannot be
+ * interrupted): they are kept and set again afterwards.
+ */
+public final class GilCore {
+
+    private static final Logger log = LoggerFactory.getLogger(GilCore.class);
+    private static final int MAX_RECORDS = 512;
+    private static final long UNTIMED = Long.MAX_VALUE / 4;
+
+    /** Why a thread dropped the lock. */
+    public enum Cause { FORCED, VOLUNTARY, TICK, FINAL }
+
+    private enum Context { ATTACH, AFTER_FORCED, AFTER_RELEASING, AFTER_TICK }
+
+    private final Substrate sub;
+    private final String name;
+    private final Mode mode;
+    private final boolean forceSwitching;
+    private final int legacyCheckInterval;
+    private final int timelineCapacity;
+    private final Probe probe;
+    private final GlobalInterpreterLock facade;
+    private final Substrate.Mutex m;
+    private final Substrate.Cond waitCond;
+    private final Substrate.Cond handoffCond;
+    private final ThreadLocal<Attachment> current = new ThreadLocal<>();
+    private volatile long intervalNanos;
+
+    // ---- guarded by m ----
+    private Attachment holder;
+    private Attachment lastHolder;
+    private long switchNumber;
+    private int waiters;
+    private boolean closed;
+    private long holdStart;
+    private long startNanos;
+    private final Counters c = new Counters();
+    private final Map<Thread, ThreadRecord> records = new LinkedHashMap<>();
+    private final List<Attachment> live = new ArrayList<>();
+    private final ThreadRecord gcRecord;
+
+    public GilCore(Substrate sub, String name, Mode mode, long intervalNanos, boolean forceSwitching,
+                   int legacyCheckInterval, int timelineCapacity, Probe probe, GlobalInterpreterLock facade) {
+        this.sub = sub;
+        this.name = name;
+        this.mode = mode;
+        this.intervalNanos = intervalNanos;
+        this.forceSwitching = forceSwitching;
+        this.legacyCheckInterval = legacyCheckInterval;
+        this.timelineCapacity = timelineCapacity;
+        this.probe = probe;
+        this.facade = facade;
+        this.m = sub.newMutex();
+        this.waitCond = m.newCond();
+        this.handoffCond = m.newCond();
+        this.startNanos = sub.nanoTime();
+        this.gcRecord = new ThreadRecord(new Thread(() -> { }, "GC"), timelineCapacity);
+    }
+
+    Substrate substrate() {
+        return sub;
+    }
+
+    GlobalInterpreterLock facade() {
+        return facade;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long intervalNanos() {
+        return intervalNanos;
+    }
+
+    /** Takes effect at the next wait that starts (a running wait keeps its interval, as in CPython). */
+    public void setIntervalNanos(long nanos) {
+        intervalNanos = Math.max(1_000, nanos);
+    }
+
+    // ---- attach / detach -------------------------------------------------------------------------------------------
+
+    /** Attaches the calling thread and takes the lock (GIL modes). */
+    public Attachment attach() {
+        if (current.get() != null) {
+            throw new IllegalStateException("thread " + Thread.currentThread().getName()
+                    + " is already attached to the GIL '" + name + "'; detach (close) the first handle first");
+        }
+        Thread t = Thread.currentThread();
+        Attachment a;
+        m.lock();
+        try {
+            ensureOpen();
+            ThreadRecord r = records.computeIfAbsent(t, k -> new ThreadRecord(k, timelineCapacity));
+            if (records.size() > MAX_RECORDS) {
+                Thread oldest = records.keySet().iterator().next();
+                records.remove(oldest);
+            }
+            a = new Attachment(this, t, r, Attachment.NOT_HOLDING | (mode == Mode.LEGACY_TICKS ? Attachment.LEGACY : 0));
+            a.ticks = legacyCheckInterval;
+            a.stateSince = sub.nanoTime();
+            live.add(a);
+        } finally {
+            m.unlock();
+        }
+        current.set(a);
+        try {
+            take(a, Context.ATTACH);
+        } catch (RuntimeException | Error e) {
+            forget(a);
+            throw e;
+        }
+        return a;
+    }
+
+    void detach(Attachment a) {
+        checkOwner(a);
+        if (a.state == Attachment.DETACHED) {
+            forget(a); // e.g. detached by a close() of the lock while waiting
+            return;
+        }
+        if (a.inReleasing) {
+            throw new IllegalStateException("close() inside releasing(): detach after the blocking call returns");
+        }
+        if (mode == Mode.FREE_THREADED) {
+            transition(a, Attachment.DETACHED, sub.nanoTime(), null);
+            a.setBits(Attachment.NOT_HOLDING);
+        } else {
+            drop(a, Cause.FINAL);
+        }
+        forget(a);
+    }
+
+    private void forget(Attachment a) {
+        current.remove();
+        m.lock();
+        try {
+            live.remove(a);
+            a.state = Attachment.DETACHED;
+        } finally {
+            m.unlock();
+        }
+    }
+
+    // ---- the protocol --------------------------------------------------------------------------------------------
+
+    void checkpointSlow(Attachment a, int s) {
+        checkOwner(a);
+        if ((s & Attachment.NOT_HOLDING) != 0) {
+            throw new IllegalStateException(a.inReleasing
+                    ? "checkpoint() inside releasing(): the thread does not hold the GIL there"
+                    : "checkpoint() on a thread that is not attached to the GIL '" + name + "'");
+        }
+        if ((s & Attachment.LEGACY) != 0) {
+            if (--a.ticks <= 0) {
+                a.ticks = legacyCheckInterval;
+                drop(a, Cause.TICK);
+                take(a, Context.AFTER_TICK);
+            }
+        } else if ((s & Attachment.REQUEST) != 0) {
+            drop(a, Cause.FORCED);
+            take(a, Context.AFTER_FORCED);
+        }
+    }
+
+    <T> T releasing(Attachment a, Callable<T> call) throws Exception {
+        checkOwner(a);
+        if (a.inReleasing) {
+            throw new IllegalStateException("releasing() inside releasing(): the GIL is already released here");
+        }
+        if (a.state == Attachment.DETACHED) {
+            throw new IllegalStateException("releasing() on a thread that is not attached to the GIL '" + name + "'");
+        }
+        if (mode == Mode.FREE_THREADED) {
+            a.inReleasing = true;
+            a.setBits(Attachment.NOT_HOLDING);
+            transition(a, Attachment.RELEASED, sub.nanoTime(), null);
+            try {
+                return call.call();
+            } finally {
+                a.inReleasing = false;
+                transition(a, Attachment.HOLDING, sub.nanoTime(), null);
+                a.clearBits(Attachment.NOT_HOLDING);
+            }
+        }
+        drop(a, Cause.VOLUNTARY);
+        a.inReleasing = true;
+        try {
+            return call.call();
+        } finally {
+            a.inReleasing = false;
+            take(a, Context.AFTER_RELEASING);
+        }
+    }
+
+    private void take(Attachment a, Context ctx) {
+        if (mode == Mode.FREE_THREADED) {
+            long now = sub.nanoTime();
+            a.record.acquisitions++;
+            transition(a, Attachment.HOLDING, now, null);
+            a.clearBits(Attachment.NOT_HOLDING);
+            return;
+        }
+        m.lock();
+        try {
+            long waitStart = sub.nanoTime();
+            if (closed) {
+                a.state = Attachment.DETACHED;
+                throw new GilClosedException(name);
+            }
+            if (ctx == Context.AFTER_RELEASING) {
+                c.released.record(waitStart - a.releasedAt);
+            }
+            transition(a, Attachment.WAITING, waitStart, null);
+            boolean contended = holder != null;
+            if (contended) {
+                waitWhileHeld(a);
+            }
+            long now = sub.nanoTime();
+            holder = a;
+            holdStart = now;
+            boolean switched = a != lastHolder;
+            if (switched) {
+                lastHolder = a;
+                switchNumber++;
+                c.switches++;
+                handoffCond.signalAll();
+            } else if (ctx == Context.AFTER_TICK) {
+                c.legacyRetakes++;
+            }
+            c.acquisitions++;
+            a.record.acquisitions++;
+            if (contended) {
+                c.contendedAcquisitions++;
+            }
+            long waited = now - waitStart;
+            switch (ctx) {
+                case ATTACH -> c.waitOnAttach.record(waited);
+                case AFTER_FORCED -> c.waitAfterForced.record(waited);
+                case AFTER_RELEASING -> {
+                    c.waitAfterReleasing.record(waited);
+                    c.releasingReturns++;
+                    if (waited >= intervalNanos) {
+                        c.releasingWaitedInterval++;
+                    }
+                }
+                case AFTER_TICK -> { }
+            }
+            transition(a, Attachment.HOLDING, now, null);
+            a.clearBits(Attachment.REQUEST | Attachment.NOT_HOLDING);
+            if (probe != null) {
+                probe.onTake(a, now, switched, switchNumber);
+            }
+        } finally {
+            m.unlock();
+            if (waitCond.takeInterrupt()) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Step 2 of take_gil, with m held; returns with the lock free. */
+    private void waitWhileHeld(Attachment a) {
+        waiters++;
+        if (probe != null) {
+            probe.onBlock(a);
+        }
+        try {
+            while (holder != null) {
+                if (mode == Mode.LEGACY_TICKS) {
+                    waitCond.awaitNanos(UNTIMED);
+                    ensureOpen();
+                    if (holder != null) {
+                        c.futileWakeups++;
+                    }
+                    continue;
+                }
+                long saved = switchNumber;
+                long began = sub.nanoTime();
+                long left = waitCond.awaitNanos(intervalNanos);
+                ensureOpen();
+                if (left > 0) {
+                    c.nonTimeoutWakeups++;
+                    if (holder != null) {
+                        c.lostRaces++;
+                    }
+                    continue;
+                }
+                c.timedWaitTimeouts++;
+                Attachment h = holder;
+                if (h == null) {
+                    continue;
+                }
+                if (!h.thread.isAlive()) {
+                    reclaimFromDeadHolder(h);
+                    continue;
+                }
+                if (switchNumber != saved) {
+                    c.timeoutsWithoutRequest++;
+                    continue;
+                }
+                if ((h.signal & Attachment.REQUEST) == 0) {
+                    long now = sub.nanoTime();
+                    h.setBits(Attachment.REQUEST);
+                    h.requestSetAt = now;
+                    c.dropRequests++;
+                    a.record.requests++;
+                    if (timelineCapacity > 0) {
+                        a.record.add(io.stratagem.gil.GilTimeline.Kind.REQUEST, rel(now), rel(now), h.name);
+                    }
+                    if (probe != null) {
+                        probe.onRequest(a, h, began, now);
+                    }
+                }
+            }
+        } catch (GilClosedException e) {
+            a.state = Attachment.DETACHED;
+            throw e;
+        } finally {
+            waiters--;
+            if (waiters == 0) {
+                handoffCond.signalAll(); // a dropper waiting for a taker re-checks its guard
+            }
+        }
+    }
+
+    private void drop(Attachment a, Cause cause) {
+        m.lock();
+        try {
+            if (holder != a) {
+                throw new IllegalStateException("thread " + a.name + " does not hold the GIL '" + name + "'");
+            }
+            long now = sub.nanoTime();
+            holder = null;
+            lastHolder = a;
+            long held = now - holdStart;
+            c.heldNanos += held;
+            switch (cause) {
+                case FORCED -> {
+                    c.forcedDrops++;
+                    a.record.forcedDrops++;
+                    c.holdForced.record(held);
+                }
+                case VOLUNTARY, TICK -> {
+                    c.voluntaryDrops++;
+                    c.holdVoluntary.record(held);
+                }
+                case FINAL -> c.finalDrops++;
+            }
+            a.setBits(Attachment.NOT_HOLDING);
+            waitCond.signal();
+            if (probe != null) {
+                probe.onDrop(a, cause, now);
+            }
+            if (mode == Mode.GIL && forceSwitching && cause != Cause.FINAL && (a.signal & Attachment.REQUEST) != 0) {
+                a.clearBits(Attachment.REQUEST);
+                transition(a, Attachment.HANDOFF, now, null);
+                handoffWait(a, now);
+                now = sub.nanoTime();
+            }
+            a.releasedAt = now;
+            transition(a, cause == Cause.FINAL ? Attachment.DETACHED
+                    : cause == Cause.VOLUNTARY ? Attachment.RELEASED : Attachment.WAITING, now, null);
+        } finally {
+            m.unlock();
+            if (waitCond.takeInterrupt()) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void handoffWait(Attachment a, long began) {
+        c.handoffWaits++;
+        long deadline = began + Math.max(4 * intervalNanos, 10_000_000L);
+        if (probe != null && lastHolder == a && waiters > 0) {
+            probe.onBlock(a);
+        }
+        while (lastHolder == a && waiters > 0 && !closed) {
+            long left = deadline - sub.nanoTime();
+            if (left <= 0) {
+                c.handoffTimeouts++;
+                if (probe != null) {
+                    probe.onHandoffTimeout(a);
+                }
+                log.debug("GIL '{}': handoff wait of {} timed out", name, a.name);
+                break;
+            }
+            handoffCond.awaitNanos(left);
+        }
+        c.handoffWait.record(sub.nanoTime() - began);
+    }
+
+    private void reclaimFromDeadHolder(Attachment h) {
+        long now = sub.nanoTime();
+        holder = null;
+        lastHolder = h;
+        c.heldNanos += now - holdStart;
+        c.finalDrops++;
+        c.deadHolderReleases++;
+        transition(h, Attachment.DETACHED, now, null);
+        live.remove(h);
+        waitCond.signalAll();
+        log.error("GIL '{}': thread {} died holding the lock; released it so the other threads can run", name, h.name);
+    }
+
+    // ---- guards ----------------------------------------------------------------------------------------------------
+
+    void checkHolding(Attachment a, String what) {
+        checkOwner(a);
+        if (a.state != Attachment.HOLDING || a.inReleasing) {
+            throw new IllegalStateException(what + " needs the GIL held: the thread is "
+                    + (a.inReleasing ? "inside releasing()" : "not attached"));
+        }
+    }
+
+    private static void checkOwner(Attachment a) {
+        if (Thread.currentThread() != a.thread) {
+            throw new IllegalStateException("a GilThread handle is confined to the thread that attached ("
+                    + a.name + "), used from " + Thread.currentThread().getName());
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new GilClosedException(name);
+        }
+    }
+
+    /** Time-in-state accounting and timeline; under m in GIL modes, owner-only in free-threaded mode. */
+    private void transition(Attachment a, int to, long now, String detail) {
+        if (a.state == to) {
+            return;
+        }
+        long since = Math.max(a.stateSince, startNanos);
+        if (a.state != Attachment.DETACHED && now > since) {
+            a.record.addAccumulated(a.state, now - since);
+            if (timelineCapacity > 0) {
+                a.record.add(kindOf(a.state), rel(since), rel(now), detail);
+            }
+        }
+        a.state = to;
+        a.stateSince = now;
+    }
+
+    private static GilTimeline.Kind kindOf(int state) {
+        return switch (state) {
+            case Attachment.HOLDING -> GilTimeline.Kind.HOLD;
+            case Attachment.WAITING -> GilTimeline.Kind.WAIT;
+            case Attachment.HANDOFF -> GilTimeline.Kind.HANDOFF;
+            default -> GilTimeline.Kind.RELEASED;
+        };
+    }
+
+    private long rel(long t) {
+        return Math.max(0, t - startNanos);
+    }
+
+    // ---- lifecycle, stats, timeline ------------------------------------------------------------------------------
+
+    /** Marks the lock closed and wakes every waiter, which then fails with {@link GilClosedException}. */
+    public void close() {
+        m.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            waitCond.signalAll();
+            handoffCond.signalAll();
+        } finally {
+            m.unlock();
+        }
+    }
+
+    public boolean isClosed() {
+        m.lock();
+        try {
+            return closed;
+        } finally {
+            m.unlock();
+        }
+    }
+
+    /** Records a GC pause that ended at {@code endNanos} (substrate time). */
+    public void recordGc(String collector, long durationNanos, long endNanos) {
+        if (timelineCapacity > 0) {
+            gcRecord.add(GilTimeline.Kind.GC, rel(endNanos - durationNanos), rel(endNanos), collector);
+        }
+    }
+
+    public void resetStats() {
+        m.lock();
+        try {
+            c.reset();
+            records.values().forEach(ThreadRecord::reset);
+            gcRecord.reset();
+            startNanos = sub.nanoTime();
+        } finally {
+            m.unlock();
+        }
+    }
+
+    public GilStats stats() {
+        m.lock();
+        try {
+            long now = sub.nanoTime();
+            long held = c.heldNanos + (holder != null ? now - Math.max(holdStart, startNanos) : 0);
+            List<GilStats.ThreadStats> threads = new ArrayList<>();
+            for (ThreadRecord r : records.values()) {
+                threads.add(r.snapshot());
+            }
+            return new GilStats(mode, Duration.ofNanos(intervalNanos), now - startNanos, c.acquisitions,
+                    c.contendedAcquisitions, c.switches, c.dropRequests, c.forcedDrops, c.voluntaryDrops,
+                    c.finalDrops, c.handoffWaits, c.handoffTimeouts, c.timedWaitTimeouts, c.timeoutsWithoutRequest,
+                    c.nonTimeoutWakeups, c.lostRaces, c.legacyRetakes, c.futileWakeups, c.watchdogWarnings,
+                    c.deadHolderReleases, c.releasingReturns, c.releasingWaitedInterval, held,
+                    c.holdForced.summary(), c.holdVoluntary.summary(), c.waitAfterReleasing.summary(),
+                    c.waitAfterForced.summary(), c.waitOnAttach.summary(), c.handoffWait.summary(),
+                    c.released.summary(), threads);
+        } finally {
+            m.unlock();
+        }
+    }
+
+    public GilTimeline timeline() {
+        m.lock();
+        try {
+            long now = sub.nanoTime();
+            List<GilTimeline.Event> events = new ArrayList<>();
+            for (ThreadRecord r : records.values()) {
+                r.drainTimeline(r.name, events);
+            }
+            if (timelineCapacity > 0) {
+                for (Attachment a : live) {
+                    long since = Math.max(a.stateSince, startNanos);
+                    if (a.state != Attachment.DETACHED && now > since) {
+                        events.add(new GilTimeline.Event(a.name, kindOf(a.state), rel(since), rel(now), ""));
+                    }
+                }
+            }
+            gcRecord.drainTimeline("GC", events);
+            events.sort(Comparator.comparingLong(GilTimeline.Event::startNanos));
+            return new GilTimeline(now - startNanos, events);
+        } finally {
+            m.unlock();
+        }
+    }
+
+    // ---- for the watchdog ----------------------------------------------------------------------------------------
+
+    /** What the watchdog samples: runs {@code check} with m held, passing the holder (or null) and its hold start. */
+    void inspect(Watchdog.Check check) {
+        m.lock();
+        try {
+            Attachment h = holder;
+            if (h != null && !h.thread.isAlive()) {
+                reclaimFromDeadHolder(h);
+                return;
+            }
+            if (check.warn(h, holdStart, intervalNanos, sub.nanoTime())) {
+                c.watchdogWarnings++;
+            }
+        } finally {
+            m.unlock();
+        }
+    }
+}
