@@ -1,0 +1,68 @@
+package io.stratagem.process.internal;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Decodes frames from a stream. Validates the length against {@code maxFrameBytes} <em>before</em> allocating, and
+ * the type against the known set, so garbage on the pipe becomes a {@link FrameException} at once rather than a huge
+ * allocation or a read that waits for bytes that never come. Not thread-safe: one reader thread per stream.
+ */
+public final class FrameReader {
+    private final DataInputStream in;
+    private final int maxFrameBytes;
+
+    public FrameReader(InputStream in, int maxFrameBytes) {
+        this.in = in instanceof DataInputStream d ? d : new DataInputStream(in);
+        if (maxFrameBytes < Frame.HEADER_AFTER_LENGTH) {
+            throw new IllegalArgumentException("maxFrameBytes must be >= " + Frame.HEADER_AFTER_LENGTH + ", was " + maxFrameBytes);
+        }
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /** Whether bytes are ready without blocking (a hint for batching flushes). */
+    public boolean ready() throws IOException {
+        return in.available() > 0;
+    }
+
+    /**
+     * Reads the next frame, blocking until it is complete.
+     *
+     * @return the frame, or null at a clean end of stream (between frames)
+     * @throws FrameException if the bytes do not form a valid frame, or the stream ends inside one
+     * @throws IOException    if the stream fails
+     */
+    public Frame read() throws IOException {
+        int b0 = in.read();
+        if (b0 < 0) {
+            return null;
+        }
+        int length;
+        try {
+            length = (b0 << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+        } catch (EOFException e) {
+            throw new FrameException("truncated frame: the stream ended inside a length field");
+        }
+        if (length < Frame.HEADER_AFTER_LENGTH || length > maxFrameBytes) {
+            throw new FrameException("bad frame length " + Integer.toUnsignedString(length) + " (0x"
+                    + Integer.toHexString(length) + "): must be between " + Frame.HEADER_AFTER_LENGTH + " and "
+                    + maxFrameBytes + "; something other than the protocol wrote to the pipe, or a frame is oversized");
+        }
+        byte type;
+        long id;
+        byte[] payload = new byte[length - Frame.HEADER_AFTER_LENGTH];
+        try {
+            type = in.readByte();
+            if (!WorkerProtocol.isKnownType(type)) {
+                throw new FrameException("unknown frame type " + type + " (length " + length + ")");
+            }
+            id = in.readLong();
+            in.readFully(payload);
+        } catch (EOFException e) {
+            throw new FrameException("truncated frame: the stream ended inside a frame of " + length + " bytes");
+        }
+        return new Frame(type, id, payload);
+    }
+}

@@ -1,0 +1,699 @@
+package io.stratagem.process.internal;
+
+import io.stratagem.Backend;
+import io.stratagem.CancellationStage;
+import io.stratagem.Task;
+import io.stratagem.TaskFunction;
+import io.stratagem.TaskHandle;
+import io.stratagem.TaskNotSerializableException;
+import io.stratagem.WorkerCrashedException;
+import io.stratagem.process.ProcessPoolStrategy.QueuePolicy;
+import io.stratagem.process.TaskCodec;
+import io.stratagem.process.WorkerStartException;
+import io.stratagem.spi.AbstractStrategy;
+import io.stratagem.spi.TaskRun;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The process pool: worker JVMs fed over pipes, surviving the death of any of them.
+ *
+ * <h2>Implementation overview</h2>
+ * A submitted task is serialized on the submitting thread (so a non-serializable task fails in {@code submit}) into a
+ * {@link Pending}, which moves {@code QUEUED} (in {@code queue}, bounded by {@code queueCapacity}) {@code -> SENT}
+ * (assigned to a worker's {@code inFlight}, at most {@code inFlightPerWorker} per worker) {@code -> DONE}. All of that
+ * state is guarded by {@code lock}; frames are written outside it, under each worker's own write lock. The run
+ * itself is started ({@link TaskRun#tryStart}) only when its worker reports STARTED, so a task waiting inside a worker
+ * is still {@code QUEUED} to its caller and can be withdrawn with a CANCEL frame.
+ * <ul>
+ *   <li>{@link #pumpLocked} assigns queued work to the READY worker with the fewest tasks in flight; it runs after
+ *       every event that frees capacity (submit, result, worker ready, worker death).</li>
+ *   <li>A worker's death ({@link #onDeath}) fails only the task it was running (STARTED seen): with
+ *       {@link WorkerCrashedException}, or as {@code KILLED} if a stop had been requested, or by requeueing it if it
+ *       is idempotent and has retries left. Tasks it had not started go back to the front of the queue. A replacement
+ *       is started as needed. Consecutive deaths before READY (not by a signal) count as start failures; at
+ *       {@code maxStartFailures} the pool is broken: no more respawning, queued and later work fails with a
+ *       {@link WorkerStartException}.</li>
+ *   <li>Stopping a running task is staged ({@link #stopRequested}): CANCEL frame at once, INTERRUPT frame after half
+ *       the grace period, SIGKILL of the worker after the grace period, each only if the task is still running on the
+ *       same worker. The handle completes when the worker reports the outcome or dies.</li>
+ * </ul>
+ */
+public final class ProcessPool extends AbstractStrategy {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
+    private static final byte[] EMPTY = new byte[0];
+    private static final int SIGNAL_DEATH_CAP = 20;
+
+    private record Send(WorkerHandle worker, Pending pending) {
+    }
+
+    private final PoolConfig config;
+    private final TaskCodec codec;
+    private final JavaSerializationCodec errorCodec;
+    private final ClassLoader loader;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ConcurrentHashMap<Long, Pending> byRunId = new ConcurrentHashMap<>();
+    private final Set<WorkerHandle> notGone = ConcurrentHashMap.newKeySet();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notFull = lock.newCondition();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by lock; may hold withdrawn entries
+    private final List<WorkerHandle> workers = new ArrayList<>(); // guarded by lock; every worker not yet dead
+    private int queuedLive;                                      // guarded by lock: QUEUED entries in queue
+    private int nextWorkerId = 1;                                // guarded by lock
+    private int startFailures;                                   // guarded by lock: consecutive, not by signal
+    private int signalStartDeaths;                               // guarded by lock: consecutive, by signal
+    private WorkerStartException broken;                          // guarded by lock
+    private boolean released;                                    // guarded by lock
+
+    public ProcessPool(PoolConfig config) {
+        super(config.name(), Backend.PROCESS_POOL, config.semantics());
+        this.config = config;
+        this.errorCodec = new JavaSerializationCodec(config.filterPattern());
+        this.codec = config.codec() != null ? config.codec() : errorCodec;
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        this.loader = cl != null ? cl : ProcessPool.class.getClassLoader();
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "stratagem-" + config.name() + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        if (config.idleTimeout() != null) {
+            long period = Math.max(10, config.idleTimeout().toMillis() / 2);
+            timer.scheduleWithFixedDelay(this::retireIdle, period, period, TimeUnit.MILLISECONDS);
+        }
+        log.info("{}: process pool with up to {} worker JVM(s), {} start, {} in flight per worker", config.name(),
+                config.workers(), config.eager() ? "eager" : "lazy", config.inFlightPerWorker());
+        if (config.eager()) {
+            lock.lock();
+            try {
+                for (int i = 0; i < config.workers(); i++) {
+                    spawnLocked();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Process ids of the live workers (for tests and diagnostics). */
+    public List<Long> workerPids() {
+        lock.lock();
+        try {
+            return workers.stream().map(WorkerHandle::pid).filter(p -> p > 0).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public <I, O> TaskHandle<List<O>> map(TaskFunction<? super I, ? extends O> fn, List<? extends I> inputs) {
+        Objects.requireNonNull(inputs, "inputs");
+        return map(fn, inputs, autoChunkSize(inputs.size(), config.workers()));
+    }
+
+    /** As {@code multiprocessing.Pool}: about four chunks per worker, so the pipe is crossed a few times, not n times. */
+    public static int autoChunkSize(int inputs, int workers) {
+        int chunks = Math.max(1, workers) * 4;
+        return Math.max(1, (inputs + chunks - 1) / chunks);
+    }
+
+    // ---- submission --------------------------------------------------------------------------------------------
+
+    @Override
+    protected void dispatch(TaskRun<?> run) {
+        Task<?> task = run.task();
+        boolean idempotent = task instanceof IdempotentTask<?>;
+        Pending p = new Pending(run, encodeTask(idempotent ? ((IdempotentTask<?>) task).body() : task), idempotent);
+        List<Send> sends = null;
+        WorkerStartException fail;
+        lock.lock();
+        try {
+            fail = broken;
+            while (fail == null && queuedLive >= config.queueCapacity()) {
+                if (config.queuePolicy() == QueuePolicy.REJECT) {
+                    throw new RejectedExecutionException("the process pool's submission queue is full ("
+                            + config.queueCapacity() + " tasks waiting); raise queueCapacity or use QueuePolicy.BLOCK");
+                }
+                try {
+                    notFull.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RejectedExecutionException("interrupted while waiting for space in the submission queue");
+                }
+                fail = broken;
+            }
+            if (fail == null) {
+                p.state = Pending.QUEUED;
+                byRunId.put(run.id(), p);
+                queue.add(p);
+                queuedLive++;
+                sends = pumpLocked();
+                ensureWorkersLocked(true);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (fail != null) {
+            if (run.tryStart(null)) {
+                run.fail(fail);
+            }
+            return;
+        }
+        send(sends);
+    }
+
+    private byte[] encodeTask(Task<?> task) {
+        byte[] bytes;
+        try {
+            bytes = codec.encode(task);
+        } catch (NotSerializableException e) {
+            throw new TaskNotSerializableException(e.getMessage(), "found while serializing " + task.name(), e);
+        } catch (InvalidClassException e) {
+            throw new TaskNotSerializableException(e.classname, e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new TaskNotSerializableException(task.getClass().getName(), e.toString(), e);
+        }
+        if (bytes.length > config.maxFrameBytes() - 64) {
+            throw new IllegalArgumentException("task " + task.name() + " is " + bytes.length + " bytes once serialized,"
+                    + " more than maxFrameBytes (" + config.maxFrameBytes() + "); raise it or send less data");
+        }
+        return bytes;
+    }
+
+    /** Assigns queued work to workers with room; the caller sends the result outside the lock. */
+    private List<Send> pumpLocked() {
+        List<Send> out = null;
+        boolean freed = false;
+        while (queuedLive > 0) {
+            WorkerHandle w = pickLocked();
+            if (w == null) {
+                break;
+            }
+            Pending p = queue.poll();
+            if (p.state != Pending.QUEUED) {
+                continue; // withdrawn while queued; already uncounted
+            }
+            queuedLive--;
+            freed = true;
+            p.state = Pending.SENT;
+            p.worker = w;
+            p.started = false;
+            w.inFlight.put(p.run.id(), p);
+            w.sent++;
+            if (config.maxTasksPerWorker() > 0 && w.sent >= config.maxTasksPerWorker()) {
+                w.state = WorkerHandle.State.DRAINING;
+                w.retireReason = "it ran " + w.sent + " tasks (maxTasksPerWorker)";
+                if (config.eager()) {
+                    spawnLocked();
+                }
+            }
+            if (out == null) {
+                out = new ArrayList<>();
+            }
+            out.add(new Send(w, p));
+        }
+        if (queuedLive == 0) {
+            queue.clear();
+        }
+        if (freed) {
+            notFull.signalAll();
+        }
+        return out;
+    }
+
+    private WorkerHandle pickLocked() {
+        WorkerHandle best = null;
+        for (WorkerHandle w : workers) {
+            if (w.state == WorkerHandle.State.READY && w.inFlight.size() < config.inFlightPerWorker()
+                    && (best == null || w.inFlight.size() < best.inFlight.size())) {
+                best = w;
+            }
+        }
+        return best;
+    }
+
+    private void ensureWorkersLocked(boolean fromSubmit) {
+        if (broken != null || released) {
+            return;
+        }
+        int live = 0;
+        int starting = 0;
+        boolean idleReady = false;
+        for (WorkerHandle w : workers) {
+            if (w.state == WorkerHandle.State.STARTING) {
+                live++;
+                starting++;
+            } else if (w.state == WorkerHandle.State.READY) {
+                live++;
+                idleReady |= w.inFlight.isEmpty();
+            }
+        }
+        while (live < config.workers() && queuedLive > starting) {
+            spawnLocked();
+            live++;
+            starting++;
+        }
+        if (fromSubmit && live < config.workers() && starting == 0 && !idleReady) {
+            spawnLocked(); // every worker is busy: grow towards the maximum, as CPython does
+        }
+    }
+
+    private void spawnLocked() {
+        WorkerHandle w = new WorkerHandle(nextWorkerId++, this, config);
+        workers.add(w);
+        notGone.add(w);
+        w.start();
+        timer.schedule(() -> {
+            boolean late;
+            lock.lock();
+            try {
+                late = w.state == WorkerHandle.State.STARTING;
+            } finally {
+                lock.unlock();
+            }
+            if (late) {
+                w.kill("worker " + w.id + " did not become ready within " + config.startTimeout());
+            }
+        }, config.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void send(List<Send> sends) {
+        if (sends == null) {
+            return;
+        }
+        WorkerHandle last = null;
+        for (Send s : sends) {
+            if (last != null && last != s.worker()) {
+                last.flush();
+            }
+            s.worker().send(WorkerProtocol.TASK, s.pending().run.id(), s.pending().bytes, false);
+            last = s.worker();
+        }
+        if (last != null) {
+            last.flush();
+        }
+    }
+
+    // ---- events from workers -----------------------------------------------------------------------------------
+
+    void onReady(WorkerHandle w) {
+        List<Send> sends;
+        boolean shutdownNow = false;
+        lock.lock();
+        try {
+            if (w.state != WorkerHandle.State.STARTING) {
+                return;
+            }
+            w.state = WorkerHandle.State.READY;
+            w.idleSinceNanos = System.nanoTime();
+            startFailures = 0;
+            signalStartDeaths = 0;
+            if (released) {
+                w.state = WorkerHandle.State.DRAINING;
+                shutdownNow = true;
+            }
+            sends = pumpLocked();
+        } finally {
+            lock.unlock();
+        }
+        if (shutdownNow) {
+            w.send(WorkerProtocol.SHUTDOWN, 0, EMPTY, true);
+        }
+        send(sends);
+    }
+
+    void onFrame(WorkerHandle w, Frame f) throws FrameException {
+        switch (f.type()) {
+            case WorkerProtocol.STARTED -> onStarted(w, f.id());
+            case WorkerProtocol.RESULT, WorkerProtocol.ERROR, WorkerProtocol.WITHDRAWN -> onOutcome(w, f);
+            default -> throw new FrameException("unexpected frame from a worker: " + f);
+        }
+    }
+
+    private void onStarted(WorkerHandle w, long id) {
+        Pending p;
+        boolean first;
+        lock.lock();
+        try {
+            p = w.inFlight.get(id);
+            if (p == null) {
+                return;
+            }
+            p.started = true;
+            first = !p.runStarted;
+            p.runStarted = true;
+        } finally {
+            lock.unlock();
+        }
+        if (first && !p.run.tryStart(null)) {
+            w.send(WorkerProtocol.CANCEL, id, EMPTY, true); // withdrawn while the CANCEL was on its way: stop it
+        }
+    }
+
+    private void onOutcome(WorkerHandle w, Frame f) throws FrameException {
+        Pending p;
+        List<Send> sends;
+        boolean retire = false;
+        lock.lock();
+        try {
+            p = w.inFlight.remove(f.id());
+            if (p == null) {
+                return;
+            }
+            p.state = Pending.DONE;
+            byRunId.remove(f.id());
+            if (w.inFlight.isEmpty()) {
+                w.idleSinceNanos = System.nanoTime();
+                retire = w.state == WorkerHandle.State.DRAINING;
+            }
+            sends = pumpLocked();
+        } finally {
+            lock.unlock();
+        }
+        send(sends);
+        if (retire) {
+            w.send(WorkerProtocol.SHUTDOWN, 0, EMPTY, true);
+        }
+        complete(p, f);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void complete(Pending p, Frame f) throws FrameException {
+        TaskRun<Object> run = (TaskRun<Object>) p.run;
+        if (f.type() == WorkerProtocol.WITHDRAWN) {
+            run.finishStopped(CancellationStage.NOT_STARTED); // no-op unless the parent had not withdrawn it yet
+            return;
+        }
+        byte[] payload = f.payload();
+        if (payload.length < 9) {
+            throw new FrameException("a " + WorkerProtocol.typeName(f.type()) + " frame of " + payload.length + " bytes");
+        }
+        byte flags = payload[0];
+        long cpu = 0;
+        for (int i = 1; i <= 8; i++) {
+            cpu = (cpu << 8) | (payload[i] & 0xFF);
+        }
+        byte[] body = java.util.Arrays.copyOfRange(payload, 9, payload.length);
+        if (cpu >= 0) {
+            run.recordCpuTime(Duration.ofNanos(cpu));
+        }
+        if (f.type() == WorkerProtocol.RESULT) {
+            Object value;
+            try {
+                value = codec.decode(body, loader);
+            } catch (IOException | ClassNotFoundException | RuntimeException e) {
+                run.fail(new IllegalStateException("the result of task " + run.id() + " could not be read: " + e
+                        + " (is its class on this class path and in the serialization allow-list?)", e));
+                return;
+            }
+            run.succeed(value);
+            return;
+        }
+        Throwable error;
+        try {
+            error = ErrorPayload.decode(body, errorCodec, loader);
+        } catch (IOException e) {
+            error = new IllegalStateException("task " + run.id() + " failed in the worker, and its error could not be read: " + e);
+        }
+        if (run.isStopRequested()) {
+            run.finishStopped((flags & WorkerProtocol.FLAG_INTERRUPTED) != 0
+                    ? CancellationStage.INTERRUPT : CancellationStage.CHECKPOINT);
+        } else {
+            run.fail(error);
+        }
+    }
+
+    void onDeath(WorkerHandle w, Integer exit, String reason, boolean wasReady) {
+        List<Pending> stopped = new ArrayList<>();
+        List<Pending> crashed = new ArrayList<>();
+        List<Pending> refused = new ArrayList<>();
+        List<Send> sends = null;
+        boolean expected;
+        WorkerStartException brokenNow = null;
+        lock.lock();
+        try {
+            expected = released || (w.state == WorkerHandle.State.DRAINING && w.inFlight.isEmpty());
+            boolean idleRetired = w.state == WorkerHandle.State.DRAINING && "idle".equals(w.retireReason);
+            w.state = WorkerHandle.State.DEAD;
+            workers.remove(w);
+            if (!wasReady && !released && !w.killedByPool()) {
+                if (exit != null && exit > 128) {
+                    signalStartDeaths++;
+                } else {
+                    startFailures++;
+                }
+                if (broken == null && (startFailures >= config.maxStartFailures() || signalStartDeaths >= SIGNAL_DEATH_CAP)) {
+                    broken = new WorkerStartException(startFailures + signalStartDeaths,
+                            reason + (exit == null ? "" : " (exit code " + exit + ")"), w.stderrTail());
+                    brokenNow = broken;
+                }
+            }
+            List<Pending> mine = new ArrayList<>(w.inFlight.values());
+            w.inFlight.clear();
+            mine.sort(Comparator.comparingLong((Pending p) -> p.run.id()).reversed());
+            for (Pending p : mine) {
+                if (!p.started) {
+                    if (p.run.isDone()) {
+                        finishLocked(p);
+                    } else {
+                        requeueFirstLocked(p);
+                    }
+                } else if (p.run.isStopRequested()) {
+                    finishLocked(p);
+                    stopped.add(p);
+                } else if (p.idempotent && p.attempts < config.crashRetries() && broken == null) {
+                    p.attempts++;
+                    log.info("{}: retrying idempotent task {} after its worker {} died (attempt {})", config.name(),
+                            p.run.id(), w.id, p.attempts + 1);
+                    requeueFirstLocked(p);
+                } else {
+                    finishLocked(p);
+                    crashed.add(p);
+                }
+            }
+            if (broken != null) {
+                for (Pending p : queue) {
+                    if (p.state == Pending.QUEUED) {
+                        finishLocked(p);
+                        refused.add(p);
+                    }
+                }
+                queue.clear();
+                queuedLive = 0;
+                notFull.signalAll();
+            } else {
+                if (config.eager() && !released && !idleRetired && !expected) {
+                    spawnLocked();
+                }
+                sends = pumpLocked();
+                ensureWorkersLocked(false);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!expected && !w.killedByPool()) {
+            log.warn("{}: worker {} died{} ({}); {} running task(s) failed, pool continues", config.name(), w.id,
+                    exit == null ? "" : " with exit code " + exit, reason, crashed.size());
+        } else {
+            log.debug("{}: worker {} exited ({}, exit code {})", config.name(), w.id, reason, exit);
+        }
+        if (brokenNow != null) {
+            log.error("{}: {}", config.name(), brokenNow.getMessage());
+        }
+        for (Pending p : stopped) {
+            p.run.finishStopped(CancellationStage.KILLED);
+        }
+        List<String> tail = crashed.isEmpty() ? List.of() : w.stderrTail();
+        for (Pending p : crashed) {
+            p.run.fail(new WorkerCrashedException(w.id, exit, tail, reason));
+        }
+        for (Pending p : refused) {
+            if (p.run.tryStart(null)) {
+                p.run.fail(brokenNow != null ? brokenNow : broken);
+            }
+        }
+        send(sends);
+    }
+
+    void onGone(WorkerHandle w) {
+        notGone.remove(w);
+    }
+
+    private void finishLocked(Pending p) {
+        p.state = Pending.DONE;
+        p.worker = null;
+        byRunId.remove(p.run.id());
+    }
+
+    private void requeueFirstLocked(Pending p) {
+        p.state = Pending.QUEUED;
+        p.worker = null;
+        p.started = false;
+        queue.addFirst(p);
+        queuedLive++;
+    }
+
+    // ---- cancellation ------------------------------------------------------------------------------------------
+
+    @Override
+    public void withdrawn(TaskRun<?> run) {
+        Pending p = byRunId.get(run.id());
+        if (p == null) {
+            return;
+        }
+        WorkerHandle w = null;
+        lock.lock();
+        try {
+            if (p.state == Pending.QUEUED) {
+                finishLocked(p);
+                queuedLive--;
+                notFull.signalAll();
+            } else if (p.state == Pending.SENT) {
+                w = p.worker; // stays in flight until the worker answers WITHDRAWN (or, if it raced, the outcome)
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (w != null) {
+            w.send(WorkerProtocol.CANCEL, run.id(), EMPTY, true);
+        }
+    }
+
+    @Override
+    public void stopRequested(TaskRun<?> run, boolean mayInterrupt) {
+        Pending p = byRunId.get(run.id());
+        if (p == null) {
+            return;
+        }
+        WorkerHandle w;
+        boolean waitingForRetry = false;
+        lock.lock();
+        try {
+            w = p.worker;
+            if (p.state == Pending.QUEUED) { // an idempotent task waiting for its retry
+                finishLocked(p);
+                queuedLive--;
+                notFull.signalAll();
+                waitingForRetry = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (waitingForRetry) {
+            run.finishStopped(CancellationStage.KILLED);
+            return;
+        }
+        if (w == null) {
+            return;
+        }
+        w.send(WorkerProtocol.CANCEL, run.id(), EMPTY, true);
+        if (mayInterrupt) {
+            long grace = config.cancelGrace().toNanos();
+            timer.schedule(() -> {
+                if (!run.isDone() && stillRunningOn(p, w)) {
+                    w.send(WorkerProtocol.INTERRUPT, run.id(), EMPTY, true);
+                }
+            }, grace / 2, TimeUnit.NANOSECONDS);
+            timer.schedule(() -> {
+                if (!run.isDone() && stillRunningOn(p, w)) {
+                    log.debug("{}: task {} did not stop within {}; killing worker {}", config.name(), run.id(),
+                            config.cancelGrace(), w.id);
+                    w.kill("task " + run.id() + " did not stop within the cancel grace period of "
+                            + config.cancelGrace() + ", so its worker was killed");
+                }
+            }, grace, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private boolean stillRunningOn(Pending p, WorkerHandle w) {
+        lock.lock();
+        try {
+            return p.state == Pending.SENT && p.worker == w;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void retireIdle() {
+        List<WorkerHandle> retiring = new ArrayList<>();
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            for (WorkerHandle w : workers) {
+                if (w.state == WorkerHandle.State.READY && w.inFlight.isEmpty()
+                        && now - w.idleSinceNanos >= config.idleTimeout().toNanos()) {
+                    w.state = WorkerHandle.State.DRAINING;
+                    w.retireReason = "idle";
+                    retiring.add(w);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (WorkerHandle w : retiring) {
+            log.debug("{}: retiring worker {} after {} idle", config.name(), w.id, config.idleTimeout());
+            w.send(WorkerProtocol.SHUTDOWN, 0, EMPTY, true);
+        }
+    }
+
+    // ---- shutdown ----------------------------------------------------------------------------------------------
+
+    @Override
+    protected void release() {
+        List<WorkerHandle> stopping = new ArrayList<>();
+        List<WorkerHandle> starting = new ArrayList<>();
+        lock.lock();
+        try {
+            released = true;
+            for (WorkerHandle w : workers) {
+                if (w.state == WorkerHandle.State.STARTING) {
+                    starting.add(w);
+                } else {
+                    w.state = WorkerHandle.State.DRAINING;
+                    stopping.add(w);
+                }
+            }
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        stopping.forEach(w -> w.send(WorkerProtocol.SHUTDOWN, 0, EMPTY, true));
+        starting.forEach(w -> w.kill("the pool was closed while worker " + w.id + " was starting"));
+        List<WorkerHandle> all = List.copyOf(notGone);
+        timer.schedule(() -> all.forEach(w -> w.kill("worker " + w.id + " did not exit within 5 s of SHUTDOWN")),
+                5, TimeUnit.SECONDS);
+        log.debug("{}: released; {} worker(s) asked to exit", config.name(), all.size());
+    }
+
+    @Override
+    protected boolean awaitReleased(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        for (WorkerHandle w : List.copyOf(notGone)) {
+            if (!w.awaitGone(Math.max(0, deadline - System.nanoTime()))) {
+                return false;
+            }
+        }
+        timer.shutdownNow();
+        return true;
+    }
+}

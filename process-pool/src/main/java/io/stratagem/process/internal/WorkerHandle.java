@@ -1,0 +1,271 @@
+package io.stratagem.process.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The parent's side of one worker JVM: the process, a thread that starts it, does the handshake and then reads its
+ * frames (handing each to the pool), a thread that turns its stderr into log lines (tagged with the worker id, the
+ * last ones kept for crash reports), and a write lock for the stdin pipe. When the frame stream ends for any reason
+ * the process is made sure dead, its exit code collected, and the pool told exactly once ({@link ProcessPool#onDeath}).
+ */
+final class WorkerHandle {
+    enum State { STARTING, READY, DRAINING, DEAD }
+
+    private static final Logger log = LoggerFactory.getLogger("io.stratagem.process.worker");
+    private static final int TAIL_LINES = 20;
+
+    final int id;
+    private final ProcessPool pool;
+    private final PoolConfig config;
+
+    // Guarded by the pool lock.
+    State state = State.STARTING;
+    final Map<Long, Pending> inFlight = new HashMap<>();
+    int sent;
+    long idleSinceNanos = System.nanoTime();
+    String retireReason;
+
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ArrayDeque<String> tail = new ArrayDeque<>(); // guarded by tailLock
+    private final ReentrantLock tailLock = new ReentrantLock();
+    private final CountDownLatch gone = new CountDownLatch(1);
+    private volatile Process process;
+    private volatile FrameWriter writer;
+    private volatile String killReason;
+    private volatile long startNanos;
+    private volatile long readyNanos;
+    private Thread errThread;
+
+    WorkerHandle(int id, ProcessPool pool, PoolConfig config) {
+        this.id = id;
+        this.pool = pool;
+        this.config = config;
+    }
+
+    void start() {
+        Thread t = new Thread(this::lifecycle, "stratagem-" + config.name() + "-worker-" + id);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void lifecycle() {
+        String detail = null;
+        boolean ready = false;
+        try {
+            startNanos = System.nanoTime();
+            ProcessBuilder pb = new ProcessBuilder(config.command(id));
+            pb.environment().putAll(config.environment());
+            Process p = pb.start();
+            process = p;
+            if (killReason != null) {
+                p.destroyForcibly();
+            }
+            errThread = new Thread(() -> pumpStderr(p), "stratagem-" + config.name() + "-worker-" + id + "-stderr");
+            errThread.setDaemon(true);
+            errThread.start();
+            writer = new FrameWriter(p.getOutputStream(), config.maxFrameBytes());
+            FrameReader reader = new FrameReader(new BufferedInputStream(p.getInputStream(), 1 << 16), config.maxFrameBytes());
+            handshake(reader, p);
+            ready = true;
+            readyNanos = System.nanoTime();
+            log.debug("{}: worker {} (pid {}) ready in {} ms", config.name(), id, p.pid(),
+                    (readyNanos - startNanos) / 1_000_000);
+            pool.onReady(this);
+            for (Frame f; (f = reader.read()) != null; ) {
+                pool.onFrame(this, f);
+            }
+            detail = "the worker's output ended";
+        } catch (FrameException e) {
+            detail = "protocol error from worker " + id + ": " + e.getMessage();
+            kill(detail);
+        } catch (IOException e) {
+            detail = "the pipe to worker " + id + " failed: " + e.getMessage();
+        } catch (RuntimeException | Error e) {
+            detail = "internal error while serving worker " + id + ": " + e;
+            log.error("{}: {}", config.name(), detail, e);
+            kill(detail);
+        } finally {
+            Integer exit = reap();
+            String reason = killReason != null ? killReason : detail;
+            pool.onDeath(this, exit, reason, ready);
+            gone.countDown();
+            pool.onGone(this);
+        }
+    }
+
+    private void handshake(FrameReader reader, Process p) throws IOException {
+        Frame hello = reader.read();
+        if (hello == null) {
+            throw new IOException("the worker exited before saying hello");
+        }
+        if (hello.type() != WorkerProtocol.HELLO) {
+            throw new FrameException("expected HELLO, got " + hello);
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(hello.payload()));
+        int magic = in.readInt();
+        int version = in.readInt();
+        if (magic != WorkerProtocol.MAGIC || version != WorkerProtocol.VERSION) {
+            throw new FrameException("handshake mismatch: magic 0x" + Integer.toHexString(magic) + " version " + version
+                    + ", expected 0x" + Integer.toHexString(WorkerProtocol.MAGIC) + " version " + WorkerProtocol.VERSION);
+        }
+        ByteArrayOutputStream init = new ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(init)) {
+            d.writeInt(WorkerProtocol.VERSION);
+            d.writeUTF(config.codec() == null ? "" : config.codec().getClass().getName());
+            d.writeUTF(config.filterPattern());
+            byte[] initializer = config.initializer() == null ? new byte[0] : config.initializer();
+            d.writeInt(initializer.length);
+            d.write(initializer);
+        }
+        if (!send(WorkerProtocol.INIT, 0, init.toByteArray(), true)) {
+            throw new IOException("could not send INIT to worker " + id);
+        }
+        Frame answer = reader.read();
+        if (answer == null) {
+            throw new IOException("the worker exited during its initialization");
+        }
+        if (answer.type() == WorkerProtocol.INIT_FAILED) {
+            throw new IOException(new String(answer.payload(), StandardCharsets.UTF_8));
+        }
+        if (answer.type() != WorkerProtocol.READY) {
+            throw new FrameException("expected READY, got " + answer);
+        }
+    }
+
+    private Integer reap() {
+        Process p = process;
+        if (p == null) {
+            return null;
+        }
+        try {
+            if (!p.waitFor(3, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+            if (errThread != null) {
+                errThread.join(2_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return p.isAlive() ? null : p.exitValue();
+    }
+
+    private void pumpStderr(Process p) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                log.info("[{} worker {}] {}", config.name(), id, line);
+                tailLock.lock();
+                try {
+                    tail.addLast(line.length() > 500 ? line.substring(0, 500) + "..." : line);
+                    if (tail.size() > TAIL_LINES) {
+                        tail.removeFirst();
+                    }
+                } finally {
+                    tailLock.unlock();
+                }
+            }
+        } catch (IOException e) {
+            log.debug("{}: stderr of worker {} ended: {}", config.name(), id, e.toString());
+        }
+    }
+
+    /** The last lines the worker wrote to stderr. */
+    List<String> stderrTail() {
+        tailLock.lock();
+        try {
+            return new ArrayList<>(tail);
+        } finally {
+            tailLock.unlock();
+        }
+    }
+
+    /**
+     * Writes one frame to the worker's stdin. Never throws: a failed write means the worker is dying, which the reader
+     * thread reports.
+     *
+     * @return whether the frame was written
+     */
+    boolean send(byte type, long id, byte[] payload, boolean flush) {
+        FrameWriter w = writer;
+        if (w == null) {
+            return false;
+        }
+        writeLock.lock();
+        try {
+            w.write(type, id, payload);
+            if (flush) {
+                w.flush();
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    void flush() {
+        FrameWriter w = writer;
+        if (w == null) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            w.flush();
+        } catch (IOException ignored) {
+            // the reader thread reports the death
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Kills the process (SIGKILL); the first reason given is the one reported. */
+    void kill(String reason) {
+        if (killReason == null) {
+            killReason = reason;
+        }
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
+    boolean killedByPool() {
+        return killReason != null;
+    }
+
+    long pid() {
+        Process p = process;
+        return p == null ? -1 : p.pid();
+    }
+
+    /** Start-up time from spawn to READY, or -1 if not ready. */
+    long startupNanos() {
+        long r = readyNanos;
+        return r == 0 ? -1 : r - startNanos;
+    }
+
+    boolean awaitGone(long nanos) throws InterruptedException {
+        return gone.await(nanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,350 @@
+package io.stratagem.process.internal;
+
+import io.stratagem.Task;
+import io.stratagem.TaskNotSerializableException;
+import io.stratagem.process.ProcessPoolStrategy;
+import io.stratagem.process.TaskCodec;
+import io.stratagem.process.internal.WorkerTaskContext.Job;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The entry point of a worker JVM: {@code WorkerMain <parentPid> <workerId> <maxFrameBytes>}. See
+ * {@link WorkerProtocol} for the conversation.
+ *
+ * <h2>Implementation overview</h2>
+ * Two threads. The main thread reads frames from stdin: TASK frames join {@code queue}; CANCEL withdraws a queued job
+ * (answering WITHDRAWN) or flags the running one; INTERRUPT interrupts the runner while that job is still running
+ * (checked under {@code lock}, which the runner also holds when it moves to the next job, so an interrupt never hits
+ * the wrong task). The runner thread takes jobs in order, writes STARTED (flushed, so a crash is attributed exactly),
+ * runs the task and writes RESULT or ERROR, flushing only when no other job is waiting: results of tiny tasks travel
+ * in batches. End of stdin means the parent is gone: the worker halts at once, as it does when a watchdog finds the
+ * parent pid dead. Stdout belongs to the protocol; {@code System.out} is pointed at stderr.
+ */
+public final class WorkerMain {
+
+    private final FrameWriter writer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workAvailable = lock.newCondition();
+    private final ArrayDeque<Job> queue = new ArrayDeque<>();       // guarded by lock
+    private final LinkedHashSet<Long> cancelledEarly = new LinkedHashSet<>(); // guarded by lock
+    private Job running;                                           // guarded by lock
+    private boolean shutdown;                                      // guarded by lock
+    private Thread runner;
+    private TaskCodec codec;
+    private JavaSerializationCodec errorCodec;
+    private final ClassLoader loader = ClassLoader.getSystemClassLoader();
+
+    private final int maxFrameBytes;
+
+    private WorkerMain(FrameWriter writer, int maxFrameBytes) {
+        this.writer = writer;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    public static void main(String[] args) throws Exception {
+        FileOutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        FileInputStream protocolIn = new FileInputStream(FileDescriptor.in);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.setOut(err);
+        System.setIn(new ByteArrayInputStream(new byte[0]));
+        long parentPid = Long.parseLong(args[0]);
+        int maxFrame = Integer.parseInt(args[2]);
+        watchParent(parentPid);
+        WorkerMain w = new WorkerMain(new FrameWriter(protocolOut, maxFrame), maxFrame);
+        int code;
+        try {
+            code = w.serve(new FrameReader(protocolIn, maxFrame));
+        } catch (Throwable t) {
+            err.println("stratagem worker: fatal: " + t);
+            t.printStackTrace(err);
+            code = 70;
+        }
+        err.flush();
+        Runtime.getRuntime().halt(code);
+    }
+
+    /** Halts within ~0.2 s of the parent's death, even if stdin stays open (inherited by a grandchild). */
+    private static void watchParent(long parentPid) {
+        Thread t = new Thread(() -> {
+            ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
+            while (parent != null && parent.isAlive()) {
+                try {
+                    TimeUnit.MILLISECONDS.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            Runtime.getRuntime().halt(0);
+        }, "stratagem-worker-parent-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private int serve(FrameReader reader) throws Exception {
+        ByteArrayOutputStream hello = new ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(hello)) {
+            d.writeInt(WorkerProtocol.MAGIC);
+            d.writeInt(WorkerProtocol.VERSION);
+            d.writeLong(ProcessHandle.current().pid());
+        }
+        send(WorkerProtocol.HELLO, 0, hello.toByteArray(), true);
+        Frame init = reader.read();
+        if (init == null) {
+            return 0;
+        }
+        if (init.type() != WorkerProtocol.INIT) {
+            throw new FrameException("expected INIT, got " + init);
+        }
+        try {
+            initialize(init.payload());
+        } catch (Throwable t) {
+            String text = "initializer failed: " + t;
+            System.err.println("stratagem worker: " + text);
+            t.printStackTrace();
+            send(WorkerProtocol.INIT_FAILED, 0, text.getBytes(StandardCharsets.UTF_8), true);
+            return 3;
+        }
+        runner = new Thread(this::runJobs, "stratagem-worker-task");
+        runner.start();
+        send(WorkerProtocol.READY, 0, new byte[0], true);
+        for (Frame f; (f = reader.read()) != null; ) {
+            onFrame(f);
+        }
+        return 0; // stdin closed: the parent is gone or abandoned us
+    }
+
+    private void initialize(byte[] payload) throws Exception {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+        int version = in.readInt();
+        if (version != WorkerProtocol.VERSION) {
+            throw new FrameException("protocol version " + version + " from the parent, this worker speaks "
+                    + WorkerProtocol.VERSION);
+        }
+        String codecClass = in.readUTF();
+        String filter = in.readUTF();
+        byte[] initializer = new byte[in.readInt()];
+        in.readFully(initializer);
+        errorCodec = new JavaSerializationCodec(filter);
+        codec = codecClass.isEmpty() ? errorCodec
+                : (TaskCodec) Class.forName(codecClass, true, loader).getConstructor().newInstance();
+        if (initializer.length > 0) {
+            ((ProcessPoolStrategy.Initializer) errorCodec.decode(initializer, loader)).initialize();
+        }
+    }
+
+    private void onFrame(Frame f) throws IOException {
+        switch (f.type()) {
+            case WorkerProtocol.TASK -> {
+                boolean withdraw;
+                lock.lock();
+                try {
+                    withdraw = cancelledEarly.remove(f.id());
+                    if (!withdraw) {
+                        queue.add(new Job(f.id(), f.payload()));
+                        workAvailable.signal();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (withdraw) {
+                    send(WorkerProtocol.WITHDRAWN, f.id(), new byte[0], true);
+                }
+            }
+            case WorkerProtocol.CANCEL -> {
+                boolean withdrawn = false;
+                lock.lock();
+                try {
+                    if (running != null && running.id == f.id()) {
+                        running.cancelled = true;
+                        java.util.concurrent.locks.LockSupport.unpark(runner);
+                    } else {
+                        for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
+                            if (it.next().id == f.id()) {
+                                it.remove();
+                                withdrawn = true;
+                                break;
+                            }
+                        }
+                        if (!withdrawn) {
+                            rememberEarlyCancel(f.id());
+                        }
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (withdrawn) {
+                    send(WorkerProtocol.WITHDRAWN, f.id(), new byte[0], true);
+                }
+            }
+            case WorkerProtocol.INTERRUPT -> {
+                lock.lock();
+                try {
+                    if (running != null && running.id == f.id()) {
+                        running.interrupted = true;
+                        runner.interrupt();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+            case WorkerProtocol.SHUTDOWN -> {
+                lock.lock();
+                try {
+                    shutdown = true;
+                    workAvailable.signal();
+                } finally {
+                    lock.unlock();
+                }
+            }
+            default -> throw new FrameException("unexpected frame in a worker: " + f);
+        }
+    }
+
+    /** A CANCEL for a finished task also lands here; the set is bounded so those do not accumulate. */
+    private void rememberEarlyCancel(long id) {
+        cancelledEarly.add(id);
+        if (cancelledEarly.size() > 4096) {
+            Iterator<Long> it = cancelledEarly.iterator();
+            it.next();
+            it.remove();
+        }
+    }
+
+    private void runJobs() {
+        ThreadMXBean mx = null;
+        while (true) {
+            Job job;
+            boolean more;
+            lock.lock();
+            try {
+                while (queue.isEmpty() && !shutdown) {
+                    workAvailable.awaitUninterruptibly();
+                }
+                job = queue.poll();
+                if (job == null) {
+                    flushQuietly();
+                    Runtime.getRuntime().halt(0); // SHUTDOWN with nothing left; halt skips hooks the user never asked for
+                    return;
+                }
+                running = job;
+            } finally {
+                lock.unlock();
+            }
+            send(WorkerProtocol.STARTED, job.id, new byte[0], true);
+            if (mx == null) {
+                mx = ManagementFactory.getThreadMXBean();
+            }
+            long cpu0 = mx.getCurrentThreadCpuTime();
+            Object value = null;
+            Throwable failure = null;
+            try {
+                Task<?> task = decodeTask(job);
+                value = task.run(new WorkerTaskContext(job));
+            } catch (Throwable t) {
+                failure = t;
+            }
+            long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+            lock.lock();
+            try {
+                running = null;
+                Thread.interrupted(); // an INTERRUPT aimed at this job must not reach the next one
+                more = !queue.isEmpty();
+            } finally {
+                lock.unlock();
+            }
+            byte flags = (byte) ((job.interrupted ? WorkerProtocol.FLAG_INTERRUPTED : 0)
+                    | (job.cancelled ? WorkerProtocol.FLAG_CANCEL_SEEN : 0));
+            byte type = WorkerProtocol.RESULT;
+            byte[] body;
+            if (failure == null) {
+                try {
+                    body = codec.encode(value);
+                    if (body.length > writerLimit()) {
+                        failure = new IllegalStateException("the result of task " + job.id + " is " + body.length
+                                + " bytes once serialized, more than the maximum frame size; raise maxFrameBytes");
+                    }
+                } catch (NotSerializableException e) {
+                    failure = new TaskNotSerializableException(e.getMessage(), "the task's result could not be "
+                            + "serialized in the worker", null);
+                    body = null;
+                } catch (IOException | RuntimeException e) {
+                    failure = new IllegalStateException("the result of task " + job.id + " could not be encoded: " + e);
+                    body = null;
+                }
+            } else {
+                body = null;
+            }
+            if (failure != null) {
+                type = WorkerProtocol.ERROR;
+                body = ErrorPayload.encode(failure, errorCodec);
+            }
+            byte[] framed = new byte[9 + body.length];
+            framed[0] = flags;
+            long c = cpu < 0 ? -1 : cpu;
+            for (int i = 0; i < 8; i++) {
+                framed[1 + i] = (byte) (c >>> (56 - 8 * i));
+            }
+            System.arraycopy(body, 0, framed, 9, body.length);
+            send(type, job.id, framed, !more);
+        }
+    }
+
+    private int writerLimit() {
+        return maxFrameBytes - 64;
+    }
+
+    private Task<?> decodeTask(Job job) {
+        try {
+            return (Task<?>) codec.decode(job.bytes, loader);
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            throw new IllegalStateException("the worker could not read task " + job.id + ": " + e
+                    + " (is the class on the workers' class path and in the serialization allow-list?)", e);
+        }
+    }
+
+    private void send(byte type, long id, byte[] payload, boolean flush) {
+        writeLock.lock();
+        try {
+            writer.write(type, id, payload);
+            if (flush) {
+                writer.flush();
+            }
+        } catch (IOException e) {
+            System.err.println("stratagem worker: the protocol pipe failed (" + e + "); exiting");
+            Runtime.getRuntime().halt(0);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void flushQuietly() {
+        writeLock.lock();
+        try {
+            writer.flush();
+        } catch (IOException ignored) {
+            // halting anyway
+        } finally {
+            writeLock.unlock();
+        }
+    }
+}
