@@ -1,0 +1,50 @@
+package io.stratagem.examples.lab;
+
+import java.util.List;
+
+/**
+ * Who held the emulated GIL when, during one run: the seed's "Visual Timeline", drawn from real events.
+ *
+ * @param events    the events, in any order
+ * @param ascii     the backend's own text strip of the same events (may be empty)
+ * @param truncated whether the backend's bounded timeline dropped older events
+ */
+public record LockTimeline(List<Event> events, String ascii, boolean truncated) {
+
+    public LockTimeline {
+        events = List.copyOf(events);
+    }
+
+    /** The earliest start, or 0 with no events. */
+    public long startNanos() {
+        return events.stream().mapToLong(Event::startNanos).min().orElse(0);
+    }
+
+    /** The latest end, or 0 with no events. */
+    public long endNanos() {
+        return events.stream().mapToLong(Event::endNanos).max().orElse(0);
+    }
+
+    /** The threads in order of their first event. */
+    public List<String> threads() {
+        return events.stream().sorted(java.util.Comparator.comparingLong(Event::startNanos))
+                .map(Event::thread).distinct().toList();
+    }
+
+    /**
+     * One interval of one thread.
+     *
+     * @param thread     the thread's name
+     * @param kind       what it was doing: {@code HOLD} (running under the lock), {@code WAIT} (waiting for it), or
+     *                   another kind the backend reports (such as {@code RELEASED} around a blocking call)
+     * @param startNanos start, on the {@link System#nanoTime()} clock
+     * @param endNanos   end, at or after the start
+     */
+    public record Event(String thread, String kind, long startNanos, long endNanos) {
+        public Event {
+            if (endNanos < startNanos) {
+                throw new IllegalArgumentException("event ends before it starts: " + startNanos + " > " + endNanos);
+            }
+        }
+    }
+}

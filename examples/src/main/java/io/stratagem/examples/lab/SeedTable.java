@@ -1,0 +1,76 @@
+package io.stratagem.examples.lab;
+
+import io.stratagem.Semantics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The seed document's "Asyncio vs Threading vs Multiprocessing" table, row by row, each claim paired with what this
+ * machine measured for the matching backend under each semantics. Shared by the console and HTML reports.
+ */
+public final class SeedTable {
+
+    /** The seed's three columns, and the backend that plays each. */
+    public static final List<String> COLUMNS = List.of("Asyncio", "Threading", "Multiprocessing");
+    /** The backend names, in column order. */
+    public static final List<String> BACKENDS = List.of("ASYNC", "GIL_THREADS", "PROCESS_POOL");
+
+    /**
+     * One row: the seed's feature, its three claims, and how to state a measurement for it.
+     *
+     * @param feature  the seed's row label
+     * @param claims   the seed's three cells (emoji dropped)
+     * @param measured what was measured, for one result; one or more lines
+     */
+    public record Row(String feature, List<String> claims, Function<BackendResult, List<String>> measured) {
+    }
+
+    private SeedTable() {
+    }
+
+    /** The rows, in the seed's order (the analogy row has nothing to measure and is left out). */
+    public static List<Row> rows() {
+        return List.of(
+                new Row("GIL Limitation", List.of("No blocking (1 thread, non-blocking)",
+                        "GIL applies (only one runs at a time)", "No GIL (separate processes)"),
+                        r -> List.of(fmt("%.2f cores busy", r.median().coresBusy()))),
+                new Row("Concurrency Type", List.of("Single-threaded, async/await",
+                        "Real OS threads (serialized by GIL)", "Real processes, real parallelism"),
+                        r -> List.of(r.median().osThreads() + " OS thread" + plural(r.median().osThreads()) + ", "
+                                + r.median().processes() + " process" + (r.median().processes() == 1 ? "" : "es"))),
+                new Row("Best For", List.of("I/O-bound (network, DB, APIs)", "Light CPU work, disk I/O",
+                        "CPU-bound (image, ML, encryption)"), SeedTable::kindLatencies),
+                new Row("Memory", List.of("Shared memory", "Shared memory", "Isolated memory (pipes/queues)"),
+                        r -> List.of(r.sharesMemory() ? "shared (same object back)" : "isolated (a copy back)")),
+                new Row("Parallelism", List.of("No", "No", "Yes"),
+                        r -> List.of("peak " + r.median().peakRunning() + " tasks running")),
+                new Row("Speed (I/O vs CPU)", List.of("Very fast for I/O", "Okay for I/O, bad for CPU",
+                        "Great for CPU-heavy tasks"),
+                        r -> List.of(fmt("makespan %.0f ms", r.median().makespanMs()),
+                                fmt("%.1f tasks/s", r.median().throughputPerSec()))));
+    }
+
+    /** The measured lines of {@code row} for the backend of column {@code column} under {@code s}. */
+    public static List<String> measured(LabResult result, Row row, int column, Semantics s) {
+        return result.result(BACKENDS.get(column), s).map(row.measured()).orElse(List.of("not run"));
+    }
+
+    private static List<String> kindLatencies(BackendResult r) {
+        List<String> lines = new ArrayList<>();
+        for (Measurement.KindLatency k : r.median().kinds()) {
+            lines.add(fmt("%s p50 %.0f ms", k.kind(), k.p50Ms()));
+        }
+        return lines;
+    }
+
+    private static String plural(int n) {
+        return n == 1 ? "" : "s";
+    }
+
+    private static String fmt(String f, Object... args) {
+        return String.format(Locale.ROOT, f, args);
+    }
+}
