@@ -69,8 +69,9 @@ public final class ConsoleReport {
         sb.append('\n').append("-".repeat(LABEL + 3 * CELL)).append('\n');
         for (SeedTable.Row row : SeedTable.rows()) {
             sb.append(pad(row.feature(), LABEL));
+            sb.append('\n').append(pad("  seed claims", LABEL));
             for (String claim : row.claims()) {
-                sb.append(pad("\"" + claim + "\"", CELL));
+                sb.append(pad(claim, CELL));
             }
             sb.append('\n');
             for (Semantics s : r.semantics()) {
@@ -90,8 +91,8 @@ public final class ConsoleReport {
 
     private static void recommendation(StringBuilder sb, LabResult r, Advice a) {
         sb.append("\nRecommendation (").append(JsonReport.name(a.semantics())).append(" semantics): ")
-                .append(a.backend()).append(String.format(Locale.ROOT, "  (confidence %.2f; %s)%n",
-                        a.confidence(), a.method()));
+                .append(a.backend()).append(String.format(Locale.ROOT, "  (confidence %.2f)%n", a.confidence()));
+        sb.append("  how: ").append(a.method()).append('\n');
         sb.append("  predicted makespan: ").append(a.predictedMakespanMs().entrySet().stream()
                 .sorted(Map.Entry.comparingByValue())
                 .map(e -> String.format(Locale.ROOT, "%s %.0f ms", e.getKey(), e.getValue()))

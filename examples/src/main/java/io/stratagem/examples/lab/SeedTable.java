@@ -22,7 +22,7 @@ public final class SeedTable {
      * One row: the seed's feature, its three claims, and how to state a measurement for it.
      *
      * @param feature  the seed's row label
-     * @param claims   the seed's three cells (emoji dropped)
+     * @param claims   the seed's three cells (emoji dropped, shortened to fit a column)
      * @param measured what was measured, for one result; one or more lines
      */
     public record Row(String feature, List<String> claims, Function<BackendResult, List<String>> measured) {
@@ -34,16 +34,16 @@ public final class SeedTable {
     /** The rows, in the seed's order (the analogy row has nothing to measure and is left out). */
     public static List<Row> rows() {
         return List.of(
-                new Row("GIL Limitation", List.of("No blocking (1 thread, non-blocking)",
-                        "GIL applies (only one runs at a time)", "No GIL (separate processes)"),
+                new Row("GIL Limitation", List.of("No blocking (1 thread)",
+                        "GIL applies (one at a time)", "No GIL (separate processes)"),
                         r -> List.of(fmt("%.2f cores busy", r.median().coresBusy()))),
                 new Row("Concurrency Type", List.of("Single-threaded, async/await",
-                        "Real OS threads (serialized by GIL)", "Real processes, real parallelism"),
+                        "OS threads, serialized by GIL", "Real processes, parallel"),
                         r -> List.of(r.median().osThreads() + " OS thread" + plural(r.median().osThreads()) + ", "
                                 + r.median().processes() + " process" + (r.median().processes() == 1 ? "" : "es"))),
                 new Row("Best For", List.of("I/O-bound (network, DB, APIs)", "Light CPU work, disk I/O",
-                        "CPU-bound (image, ML, encryption)"), SeedTable::kindLatencies),
-                new Row("Memory", List.of("Shared memory", "Shared memory", "Isolated memory (pipes/queues)"),
+                        "CPU-bound (image, ML, crypto)"), SeedTable::kindLatencies),
+                new Row("Memory", List.of("Shared memory", "Shared memory", "Isolated (pipes/queues)"),
                         r -> List.of(r.sharesMemory() ? "shared (same object back)" : "isolated (a copy back)")),
                 new Row("Parallelism", List.of("No", "No", "Yes"),
                         r -> List.of("peak " + r.median().peakRunning() + " tasks running")),

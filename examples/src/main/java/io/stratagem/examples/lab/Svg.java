@@ -6,6 +6,8 @@ import java.util.Locale;
 /** The report's charts as inline SVG: horizontal bar charts with a labelled axis, and the GIL timeline. */
 final class Svg {
 
+    static final int TICKS = 6;
+
     static final String[] PALETTE = {"#3b6ea8", "#e08a2c", "#4d9b5a", "#b04a5a", "#7a5ba6", "#6b6b6b"};
 
     private Svg() {
@@ -37,9 +39,8 @@ final class Svg {
                     + "<text x=\"%d\" y=\"20\">%s</text>", labelW + i * 160, PALETTE[i % PALETTE.length],
                     labelW + i * 160 + 20, esc(legend.get(i))));
         }
-        for (int t = 0; t <= 5; t++) {
-            double v = max * t / 5;
-            double x = labelW + plotW * t / 5.0;
+        for (double v : ticks(max)) {
+            double x = labelW + plotW * v / max;
             sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
                     + "stroke=\"#ddd\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\">%s</text>",
                     x, top - 4, x, top + bars.size() * rowH, x, top + bars.size() * rowH + 18, tick(v)));
@@ -79,12 +80,11 @@ final class Svg {
                     + "<text x=\"%d\" y=\"20\">%s</text>", labelW + i * 170, kindColour(kinds.get(i)),
                     labelW + i * 170 + 20, esc(kinds.get(i))));
         }
-        for (int tk = 0; tk <= 10; tk++) {
-            double x = labelW + plotW * tk / 10.0;
+        for (double v : ticks(max)) {
+            double x = labelW + plotW * v / max;
             sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
                     + "stroke=\"#e4e4e4\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\">%s</text>",
-                    x, top - 4, x, top + threads.size() * laneH, x, top + threads.size() * laneH + 18,
-                    tick(max * tk / 10)));
+                    x, top - 4, x, top + threads.size() * laneH, x, top + threads.size() * laneH + 18, tick(v)));
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"axis\">"
                 + "ms since the first event</text>", labelW + plotW / 2, height - 4));
@@ -107,23 +107,44 @@ final class Svg {
         return switch (kind) {
             case "HOLD", "RUN", "RUNNING" -> "#2f8f46";
             case "WAIT", "WAITING" -> "#f0b429";
+            case "HANDOFF" -> "#d9534f";
             case "RELEASED", "BLOCKING", "IO" -> "#9db9d8";
             default -> "#b9b9b9";
         };
     }
 
-    /** The smallest 1, 2 or 5 times a power of ten at or above {@code v}. */
+    /**
+     * The axis end for data up to {@code v}: a multiple of a round step (1, 2, 2.5 or 5 times a power of ten) that
+     * gives at most {@value #TICKS} intervals, so bars fill most of the plot and ticks fall on round numbers.
+     */
     static double niceMax(double v) {
         if (!(v > 0)) {
             return 1;
         }
-        double p = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[] {1, 2, 5, 10}) {
-            if (m * p >= v) {
+        double step = niceStep(v / TICKS);
+        return Math.ceil(v / step - 1e-9) * step;
+    }
+
+    /** The round step (1, 2, 2.5 or 5 times a power of ten) at or above {@code raw}. */
+    static double niceStep(double raw) {
+        double p = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+            if (m * p >= raw - 1e-12) {
                 return m * p;
             }
         }
         return 10 * p;
+    }
+
+    /** Tick values from 0 to {@code max} (as returned by {@link #niceMax}) on the round step. */
+    static double[] ticks(double max) {
+        double step = niceStep(max / TICKS);
+        int n = (int) Math.round(max / step);
+        double[] t = new double[n + 1];
+        for (int i = 0; i <= n; i++) {
+            t[i] = i * step;
+        }
+        return t;
     }
 
     static String tick(double v) {

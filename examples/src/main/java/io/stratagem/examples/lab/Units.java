@@ -107,23 +107,28 @@ public final class Units {
         return trim(nanos / 1_000_000_000.0) + "s";
     }
 
-    /** A size as the lab prints it: {@code 512B}, {@code 64KiB}, {@code 1.5MiB}. */
+    /** A size as the lab prints it, to a tenth of its unit: {@code 512B}, {@code 64KiB}, {@code 1.5MiB}. */
     public static String formatSize(long bytes) {
         if (bytes < 1024) {
             return bytes + "B";
         }
         if (bytes < 1L << 20) {
-            return trim(bytes / 1024.0) + "KiB";
+            return trim1(bytes / 1024.0) + "KiB";
         }
         if (bytes < 1L << 30) {
-            return trim(bytes / (double) (1L << 20)) + "MiB";
+            return trim1(bytes / (double) (1L << 20)) + "MiB";
         }
-        return trim(bytes / (double) (1L << 30)) + "GiB";
+        return trim1(bytes / (double) (1L << 30)) + "GiB";
     }
 
     /** Milliseconds with up to three decimals, as in the JSON and the tables. */
     public static double millis(Duration d) {
         return Math.round(d.toNanos() / 1_000.0) / 1_000.0;
+    }
+
+    private static String trim1(double v) {
+        String s = String.format(Locale.ROOT, "%.1f", v);
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
     }
 
     private static String trim(double v) {

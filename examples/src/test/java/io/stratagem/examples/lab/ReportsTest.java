@@ -105,7 +105,7 @@ class ReportsTest {
         String text = doc.getDocumentElement().getTextContent();
         assertTrue(text.contains("mostly waiting: \"<io>\" & more"), "reasons, escaped and readable");
         assertTrue(text.contains("Asyncio vs Threading vs Multiprocessing"));
-        assertTrue(text.contains("GIL applies (only one runs at a time)"));
+        assertTrue(text.contains("GIL applies (one at a time)"));
     }
 
     @Test
