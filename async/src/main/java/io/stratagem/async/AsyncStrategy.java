@@ -81,7 +81,7 @@ public final class AsyncStrategy extends AbstractStrategy {
         this.stepClock = new StepClock(b.name, b.debug, b.slowStepThreshold, b.slowStepListener, "async-strategy");
         this.threads = Thread.ofVirtual().name(b.name + "-", 1).factory();
         this.admission = new Admission(b.name, b.concurrencyLimit, b.queueCapacity,
-                b.fullQueuePolicy == FullQueuePolicy.BLOCK, this::runOne, this::startWorker);
+                b.fullQueuePolicy == FullQueuePolicy.BLOCK, this::runOne, this::startWorker, this::isShutdown);
         this.pinning = b.debug ? PinningMonitor.start(b.name, b.slowStepThreshold) : null;
     }
 
