@@ -49,8 +49,9 @@ import java.util.function.Function;
  * QUEUED, until the first observation of the kind arrives; then the held runs are placed by it. A held run that is
  * cancelled is withdrawn from its kind.
  * <p>The choice: for each eligible backend, the model predicts the makespan of everything in flight on it plus this
- * task (in-flight work summarised as one averaged profile), start-up left out once the backend runs; the smallest
- * wins (greedy list scheduling). Backends are created lazily under {@code lock} and closed on a separate thread
+ * task (in-flight work summarised as one averaged profile), start-up left out once the backend runs, and never less
+ * than all CPU in flight on every backend spread over the cores (the backends share them); the smallest wins
+ * (greedy list scheduling). Backends are created lazily under {@code lock} and closed on a separate thread
  * once the strategy is released.
  */
 public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
@@ -161,7 +162,10 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
                         created != null);
                 double startupLeft = created == null || b != Backend.PROCESS_POOL ? 0
                         : Math.max(0, env.calibration().workerStartNanos() - (now - created));
-                cost = e.makespan() + startupLeft;
+                // All backends share the cores: the CPU in flight everywhere, spread over them, bounds every choice.
+                double shared = (totalCpu() + p.cpuTime().toNanos()) / env.cores()
+                        + e.overhead() + e.transfer() + e.startup();
+                cost = Math.max(e.makespan(), shared) + startupLeft;
             } finally {
                 lock.unlock();
             }
@@ -176,6 +180,15 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
         log.debug("{}: kind {} ({} in flight) -> {}, predicted {}", name(), kind.name, kind.inFlight(), best,
                 Units.time(bestCost));
         return best;
+    }
+
+    /** CPU in flight on all backends; call under {@code lock}. */
+    private double totalCpu() {
+        double sum = 0;
+        for (Load l : loads.values()) {
+            sum += l.cpu;
+        }
+        return sum;
     }
 
     private boolean isAvailable(Backend b) {

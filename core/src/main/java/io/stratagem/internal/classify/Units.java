@@ -9,6 +9,9 @@ public final class Units {
 
     /** A duration in nanoseconds as "850 µs", "40 ms", "8.0 s". */
     public static String time(double nanos) {
+        if (nanos == 0) {
+            return "0 ms";
+        }
         if (nanos < 1e3) {
             return String.format(Locale.ROOT, "%.0f ns", nanos);
         }

@@ -1,0 +1,169 @@
+package io.stratagem.classify;
+
+import io.stratagem.Backend;
+import io.stratagem.Calibration;
+import io.stratagem.Classifier;
+import io.stratagem.Environment;
+import io.stratagem.Profile;
+import io.stratagem.Recommendation;
+import io.stratagem.Semantics;
+import io.stratagem.Workload;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the cost model must respect for any input: determinism, the monotonicity physics demands, validation. */
+class ClassifierPropertiesTest {
+
+    private final Classifier classifier = Classifier.create();
+
+    @Property(tries = 300)
+    void recommend_isDeterministicForAGivenCalibration(@ForAll("profiles") Profile p, @ForAll("workloads") Workload w,
+                                                       @ForAll("environments") Environment env,
+                                                       @ForAll Semantics sem) {
+        Recommendation a = classifier.recommend(p, w, env, sem);
+        Recommendation b = classifier.recommend(p, w, env, sem);
+        assertEquals(a, b);
+        assertEquals(Backend.values().length, a.predictedMakespan().size());
+        assertTrue(a.confidence() >= 0 && a.confidence() <= 1);
+        assertTrue(Classifier.eligible(a.backend(), p));
+    }
+
+    @Property(tries = 300)
+    void moreCpuPerTask_neverLowersAPredictedMakespan(@ForAll("profiles") Profile p, @ForAll("workloads") Workload w,
+                                                      @ForAll("environments") Environment env,
+                                                      @ForAll Semantics sem,
+                                                      @ForAll @LongRange(min = 1, max = 500_000_000L) long extra) {
+        Profile more = new Profile(p.cpuTime().plusNanos(extra), p.waitTime(), p.inputBytes(), p.outputBytes(),
+                p.needsIsolation(), p.sharesState());
+        Map<Backend, Duration> before = classifier.recommend(p, w, env, sem).predictedMakespan();
+        Map<Backend, Duration> after = classifier.recommend(more, w, env, sem).predictedMakespan();
+        for (Backend b : Backend.values()) {
+            assertTrue(after.get(b).compareTo(before.get(b)) >= 0,
+                    () -> b + ": " + before.get(b) + " -> " + after.get(b));
+        }
+    }
+
+    @Property(tries = 300)
+    void biggerPayload_neverMakesTheProcessPoolRelativelyCheaper(
+            @ForAll("profiles") Profile p, @ForAll("workloads") Workload w, @ForAll("environments") Environment env,
+            @ForAll Semantics sem, @ForAll @LongRange(min = 1, max = 1L << 30) long extra) {
+        Profile bigger = p.withPayload(p.inputBytes() + extra, p.outputBytes());
+        Map<Backend, Duration> before = classifier.recommend(p, w, env, sem).predictedMakespan();
+        Map<Backend, Duration> after = classifier.recommend(bigger, w, env, sem).predictedMakespan();
+        for (Backend b : Backend.values()) {
+            if (b == Backend.PROCESS_POOL) {
+                continue;
+            }
+            double was = ratio(before, b);
+            double is = ratio(after, b);
+            assertTrue(is >= was - 1e-9, () -> "process pool vs " + b + ": " + was + " -> " + is);
+        }
+    }
+
+    @Property(tries = 500)
+    void underPython_moreCpuNeverMovesAwayFromTheProcessPool(
+            @ForAll("cpuFreeProfiles") Profile p, @ForAll("workloads") Workload w,
+            @ForAll("environments") Environment env,
+            @ForAll @LongRange(min = 1, max = 500_000_000L) long extra) {
+        Profile more = new Profile(p.cpuTime().plusNanos(extra), p.waitTime(), p.inputBytes(), p.outputBytes(),
+                p.needsIsolation(), p.sharesState());
+        Recommendation before = classifier.recommend(p, w, env, Semantics.PYTHON);
+        Recommendation after = classifier.recommend(more, w, env, Semantics.PYTHON);
+        if (before.backend() == Backend.PROCESS_POOL) {
+            assertEquals(Backend.PROCESS_POOL, after.backend(), () -> before.explain() + "\n--\n" + after.explain());
+        }
+    }
+
+    @Property(tries = 100)
+    void isolation_alwaysGoesToTheProcessPool_sharedStateNever(@ForAll("profiles") Profile p,
+                                                               @ForAll("workloads") Workload w,
+                                                               @ForAll("environments") Environment env,
+                                                               @ForAll Semantics sem) {
+        Profile plain = new Profile(p.cpuTime(), p.waitTime(), p.inputBytes(), p.outputBytes(), false, false);
+        assertEquals(Backend.PROCESS_POOL, classifier.recommend(plain.isolated(), w, env, sem).backend());
+        assertNotEquals(Backend.PROCESS_POOL, classifier.recommend(plain.sharingState(), w, env, sem).backend());
+    }
+
+    @Property(tries = 200)
+    void invalidProfiles_areRejectedNamingTheField(@ForAll @LongRange(min = Long.MIN_VALUE, max = -1) long negative,
+                                                   @ForAll @IntRange(min = 0, max = 3) int which) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+            switch (which) {
+                case 0 -> new Profile(Duration.ofNanos(negative), Duration.ZERO, 0, 0, false, false);
+                case 1 -> new Profile(Duration.ZERO, Duration.ofNanos(negative), 0, 0, false, false);
+                case 2 -> new Profile(Duration.ZERO, Duration.ZERO, negative, 0, false, false);
+                default -> new Profile(Duration.ZERO, Duration.ZERO, 0, negative, false, false);
+            }
+        });
+        String field = new String[]{"cpuTime", "waitTime", "inputBytes", "outputBytes"}[which];
+        assertTrue(e.getMessage().contains(field), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new Profile(Duration.ZERO, Duration.ZERO, 0, 0, true, true));
+        assertThrows(IllegalArgumentException.class, () -> Profile.cpu(Duration.ofHours(Profile.MAX_HOURS + 1)));
+    }
+
+    private static double ratio(Map<Backend, Duration> m, Backend other) {
+        return (double) m.get(Backend.PROCESS_POOL).toNanos() / Math.max(1, m.get(other).toNanos());
+    }
+
+    // ---- generators ---------------------------------------------------------------------------------------------
+
+    @Provide
+    Arbitrary<Profile> profiles() {
+        Arbitrary<Long> nanos = Arbitraries.oneOf(Arbitraries.just(0L),
+                Arbitraries.longs().between(1_000, 2_000_000_000L));
+        Arbitrary<Long> bytes = Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.longs().between(1, 64L << 20));
+        return Combinators.combine(nanos, nanos, bytes, bytes, Arbitraries.integers().between(0, 5))
+                .as((c, w, in, out, flags) -> new Profile(Duration.ofNanos(c), Duration.ofNanos(w), in, out,
+                        flags == 1, flags == 2));
+    }
+
+    /** Profiles without the flags, which pin the recommendation whatever the CPU. */
+    @Provide
+    Arbitrary<Profile> cpuFreeProfiles() {
+        return profiles().map(p -> new Profile(p.cpuTime(), p.waitTime(), p.inputBytes(), p.outputBytes(), false,
+                false));
+    }
+
+    @Provide
+    Arbitrary<Workload> workloads() {
+        Arbitrary<Integer> n = Arbitraries.oneOf(Arbitraries.integers().between(1, 64),
+                Arbitraries.integers().between(1, 100_000));
+        Arbitrary<Workload> batch = n.map(Workload::batch);
+        Arbitrary<Workload> rate = Combinators.combine(n, Arbitraries.doubles().between(0.1, 100_000))
+                .as(Workload::atRate);
+        return Arbitraries.oneOf(batch, rate);
+    }
+
+    /** Machines with 1 to 64 cores and plausible costs (a pipe round trip is dearer than a thread hand-off). */
+    @Provide
+    Arbitrary<Environment> environments() {
+        Arbitrary<Calibration> cal = Combinators.combine(
+                Arbitraries.doubles().between(1e3, 200e3),     // thread hand-off
+                Arbitraries.doubles().between(1e3, 1e6),       // GIL switch
+                Arbitraries.doubles().between(1e3, 1e6),       // virtual thread + async overhead
+                Arbitraries.doubles().between(10e6, 3e9),      // worker start
+                Arbitraries.doubles().between(0, 10e6),        // pipe round trip above the hand-off
+                Arbitraries.doubles().between(1e6, 10e9),      // pipe bandwidth
+                Arbitraries.doubles().between(1e6, 10e9))      // serialization
+                .as((h, g, a, s, rt, bw, ser) -> Calibration.defaults().with(Map.of("threadHandoffNanos", h,
+                        "gilSwitchNanos", g, "asyncTaskOverheadNanos", a, "workerStartNanos", s,
+                        "pipeRoundTripNanos", h + rt, "pipeBytesPerSecond", bw, "serializationBytesPerSecond", ser)));
+        return Combinators.combine(Arbitraries.integers().between(1, 64), Arbitraries.oneOf(
+                Arbitraries.just(Calibration.defaults()), cal)).as(Environment::new);
+    }
+}
