@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 public final class ConsoleReport {
 
     private static final int LABEL = 20;
-    private static final int CELL = 30;
+    private static final int CELL = 32;
 
     private ConsoleReport() {
     }

@@ -16,6 +16,9 @@ import static io.stratagem.examples.lab.Svg.esc;
  */
 public final class HtmlReport {
 
+    /** Width of the zoomed timeline: a few of the GIL's 5 ms switch intervals. */
+    static final long ZOOM_NANOS = 40_000_000;
+
     private HtmlReport() {
     }
 
@@ -68,6 +71,12 @@ public final class HtmlReport {
                     + "runs without it (sleeping or in a blocking call).")
                     .append(t.truncated() ? " The lock keeps a bounded ring of events per thread: this is the tail "
                             + "of the run." : "").append("</p>\n").append(Svg.timeline(t)).append('\n');
+            long zoom = Math.min(ZOOM_NANOS, t.endNanos() - t.startNanos());
+            long from = t.busiestWindow(zoom);
+            sb.append("<p class=\"muted\">Zoomed in: the ").append(Units.format(java.time.Duration.ofNanos(zoom)))
+                    .append(" where the threads took turns most often; each green bar is one thread's turn with "
+                            + "the GIL, the others wait.</p>\n")
+                    .append(Svg.timeline(t, t.threads(), from, from + zoom, t.startNanos())).append('\n');
         } else {
             sb.append("<p>No timeline: the GIL threads backend did not run under python semantics.</p>\n");
         }

@@ -32,6 +32,36 @@ public record LockTimeline(List<Event> events, String ascii, boolean truncated) 
     }
 
     /**
+     * The start of the {@code widthNanos}-long window in which the most {@code HOLD} periods begin (where threads
+     * take turns most often), or {@link #startNanos()} when there are none.
+     */
+    public long busiestWindow(long widthNanos) {
+        long[] holds = events.stream().filter(e -> e.kind().equals("HOLD")).mapToLong(Event::startNanos).sorted()
+                .toArray();
+        long best = startNanos();
+        int bestCount = 0;
+        int j = 0;
+        for (int i = 0; i < holds.length; i++) {
+            while (holds[i] - holds[j] > widthNanos) {
+                j++;
+            }
+            if (i - j + 1 > bestCount) {
+                bestCount = i - j + 1;
+                best = holds[j];
+            }
+        }
+        return best;
+    }
+
+    /** The events overlapping {@code [from, to)}, clipped to it. */
+    public LockTimeline window(long from, long to) {
+        List<Event> clipped = events.stream().filter(e -> e.endNanos() > from && e.startNanos() < to)
+                .map(e -> new Event(e.thread(), e.kind(), Math.max(from, e.startNanos()), Math.min(to, e.endNanos())))
+                .toList();
+        return new LockTimeline(clipped, "", truncated);
+    }
+
+    /**
      * One interval of one thread.
      *
      * @param thread     the thread's name

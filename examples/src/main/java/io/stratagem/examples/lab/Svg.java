@@ -60,18 +60,25 @@ final class Svg {
         return sb.append("</svg>").toString();
     }
 
-    /** The GIL timeline: one lane per thread, a rectangle per event, coloured by kind. */
+    /** The GIL timeline: one lane per thread, a rectangle per event, coloured by kind; time from its first event. */
     static String timeline(LockTimeline t) {
-        List<String> threads = t.threads();
+        return timeline(t, t.threads(), t.startNanos(), t.endNanos(), t.startNanos());
+    }
+
+    /**
+     * The part of a GIL timeline between {@code from} and {@code to}, with the axis in ms since {@code origin} and one
+     * lane per name in {@code threads} (in that order).
+     */
+    static String timeline(LockTimeline t, List<String> threads, long from, long to, long origin) {
         List<String> kinds = t.events().stream().map(LockTimeline.Event::kind).distinct().sorted().toList();
         int labelW = 200;
         int plotW = 900;
         int laneH = 22;
         int top = 34;
         int height = top + threads.size() * laneH + 40;
-        long start = t.startNanos();
-        double spanMs = Math.max(1e-3, (t.endNanos() - start) / 1e6);
-        double max = niceMax(spanMs);
+        double fromMs = (from - origin) / 1e6;
+        double span = niceMax(Math.max(1e-3, (to - from) / 1e6));
+        double[] ticks = ticks(span);
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" "
                 + "width=\"%d\" height=\"%d\" role=\"img\">", labelW + plotW + 40, height));
@@ -80,14 +87,15 @@ final class Svg {
                     + "<text x=\"%d\" y=\"20\">%s</text>", labelW + i * 170, kindColour(kinds.get(i)),
                     labelW + i * 170 + 20, esc(kinds.get(i))));
         }
-        for (double v : ticks(max)) {
-            double x = labelW + plotW * v / max;
+        for (double v : ticks) {
+            double x = labelW + plotW * v / span;
             sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
                     + "stroke=\"#e4e4e4\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\">%s</text>",
-                    x, top - 4, x, top + threads.size() * laneH, x, top + threads.size() * laneH + 18, tick(v)));
+                    x, top - 4, x, top + threads.size() * laneH, x, top + threads.size() * laneH + 18,
+                    tick(fromMs + v)));
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"axis\">"
-                + "ms since the first event</text>", labelW + plotW / 2, height - 4));
+                + "ms since the start of the run</text>", labelW + plotW / 2, height - 4));
         for (int i = 0; i < threads.size(); i++) {
             int y = top + i * laneH;
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>",
@@ -95,8 +103,13 @@ final class Svg {
         }
         for (LockTimeline.Event e : t.events()) {
             int lane = threads.indexOf(e.thread());
-            double x = labelW + plotW * ((e.startNanos() - start) / 1e6) / max;
-            double w = Math.max(0.5, plotW * ((e.endNanos() - e.startNanos()) / 1e6) / max);
+            if (lane < 0 || e.endNanos() <= from || e.startNanos() >= to) {
+                continue;
+            }
+            long s0 = Math.max(from, e.startNanos());
+            long s1 = Math.min(to, e.endNanos());
+            double x = labelW + plotW * ((s0 - from) / 1e6) / span;
+            double w = Math.max(0.5, plotW * ((s1 - s0) / 1e6) / span);
             sb.append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" "
                     + "fill=\"%s\"/>", x, top + lane * laneH + 3, w, laneH - 6, kindColour(e.kind())));
         }

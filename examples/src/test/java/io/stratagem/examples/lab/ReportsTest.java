@@ -89,7 +89,7 @@ class ReportsTest {
         Document doc = factory.newDocumentBuilder()
                 .parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8))); // throws if malformed
         NodeList svgs = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "svg");
-        assertEquals(3, svgs.getLength(), "makespan chart, latency chart, timeline");
+        assertEquals(4, svgs.getLength(), "makespan chart, latency chart, timeline, zoomed timeline");
         Element makespan = (Element) svgs.item(0);
         assertEquals("chart", makespan.getAttribute("class"));
         assertEquals(6 + 2, makespan.getElementsByTagNameNS("*", "rect").getLength(), "6 bars and 2 legend keys");
@@ -102,6 +102,9 @@ class ReportsTest {
         assertEquals(4 + 3, timeline.getElementsByTagNameNS("*", "rect").getLength(), "4 events, 3 legend keys");
         assertTrue(timeline.getTextContent().contains("worker-1"));
         assertTrue(timeline.getTextContent().contains("worker-2"));
+        Element zoom = (Element) svgs.item(3);
+        assertEquals("timeline", zoom.getAttribute("class"));
+        assertTrue(zoom.getTextContent().contains("ms since the start of the run"));
         String text = doc.getDocumentElement().getTextContent();
         assertTrue(text.contains("mostly waiting: \"<io>\" & more"), "reasons, escaped and readable");
         assertTrue(text.contains("Asyncio vs Threading vs Multiprocessing"));
