@@ -61,7 +61,7 @@ public final class Calibrator {
         }
     }
 
-    /** The probes registered on the class path. */
+    /** The probes registered on the class path, in {@link io.stratagem.Backend} order. */
     public static List<CalibrationProbe> probes() {
         List<CalibrationProbe> list = new ArrayList<>();
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
@@ -69,6 +69,8 @@ public final class Calibrator {
                 cl != null ? cl : Calibrator.class.getClassLoader())) {
             list.add(p);
         }
+        // the process pool's probe starts a JVM: run it last, so it gets whatever the cheap probes left
+        list.sort(java.util.Comparator.comparing(CalibrationProbe::backend));
         return list;
     }
 

@@ -1,0 +1,83 @@
+package io.stratagem.benchmarks.classifier;
+
+import io.stratagem.Task;
+import io.stratagem.TaskContext;
+
+import java.time.Duration;
+
+/**
+ * A task with a known shape: a fixed amount of computation (calibrated once to take {@code cpu} on this machine),
+ * a wait through the context, an input payload it carries and an output payload it returns. The work is counted in
+ * loop iterations, not timed, so it costs the same on a platform thread, a virtual thread or in a worker JVM (where
+ * it also pays the cold JIT, as a real task would).
+ *
+ * @param kind       name for reports
+ * @param iterations work units of computation
+ * @param waitNanos  time spent in {@link TaskContext#sleep}
+ * @param input      payload carried with the task
+ * @param outBytes   size of the returned payload
+ */
+public record Work(String kind, long iterations, long waitNanos, byte[] input, int outBytes) implements Task<byte[]> {
+
+    private static final int CHECK_EVERY = 1 << 14;
+    private static volatile double iterationsPerNano = -1;
+
+    /** A task that computes for about {@code cpu}, then waits {@code wait}, with the given payloads. */
+    public static Work of(String kind, Duration cpu, Duration wait, int inBytes, int outBytes) {
+        return new Work(kind, Math.round(cpu.toNanos() * iterationsPerNano()), wait.toNanos(), new byte[inBytes],
+                outBytes);
+    }
+
+    @Override
+    public byte[] run(TaskContext ctx) {
+        long x = spin(ctx, iterations);
+        if (waitNanos > 0) {
+            ctx.sleep(Duration.ofNanos(waitNanos));
+        }
+        byte[] out = new byte[Math.max(outBytes, 1)];
+        out[0] = (byte) (x ^ input.length);
+        return out;
+    }
+
+    @Override
+    public String name() {
+        return kind;
+    }
+
+    static long spin(TaskContext ctx, long n) {
+        long x = 0x9E3779B97F4A7C15L;
+        for (long i = 0; i < n; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            if ((i & (CHECK_EVERY - 1)) == 0 && ctx != null) {
+                ctx.checkpoint();
+            }
+        }
+        return x;
+    }
+
+    /** Iterations per nanosecond of this JVM's warmed-up loop, measured once (about 0.5 s). */
+    public static double iterationsPerNano() {
+        double v = iterationsPerNano;
+        if (v > 0) {
+            return v;
+        }
+        long sink = 0;
+        for (int i = 0; i < 20; i++) {
+            sink += spin(null, 2_000_000);
+        }
+        double best = 0;
+        for (int i = 0; i < 5; i++) {
+            long n = 20_000_000;
+            long t0 = System.nanoTime();
+            sink += spin(null, n);
+            best = Math.max(best, (double) n / (System.nanoTime() - t0));
+        }
+        if (sink == 42) {
+            System.out.print("");
+        }
+        iterationsPerNano = best;
+        return best;
+    }
+}

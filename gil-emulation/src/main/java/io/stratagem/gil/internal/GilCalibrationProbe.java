@@ -1,0 +1,94 @@
+package io.stratagem.gil.internal;
+
+import io.stratagem.Backend;
+import io.stratagem.Semantics;
+import io.stratagem.Strategy;
+import io.stratagem.StrategyOptions;
+import io.stratagem.TaskContext;
+import io.stratagem.TaskHandle;
+import io.stratagem.spi.CalibrationProbe;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Measures the GIL backend's costs for the classifier, through the public API only: the per-task hand-off of a
+ * {@code PYTHON} strategy (a batch of empty tasks), and the cost of one GIL hand-over (two CPU-bound tasks contending
+ * take longer than the same work run alone; the excess divided by the number of switch intervals).
+ */
+public final class GilCalibrationProbe implements CalibrationProbe {
+
+    private static final long SWITCH_INTERVAL_NANOS = 5_000_000;
+
+    @Override
+    public Backend backend() {
+        return Backend.GIL_THREADS;
+    }
+
+    @Override
+    public Map<String, Double> measure(Duration budget) throws Exception {
+        Map<String, Double> m = new HashMap<>();
+        long deadline = System.nanoTime() + budget.toNanos();
+        try (Strategy s = Strategy.create(Backend.GIL_THREADS, new StrategyOptions(Semantics.PYTHON, 0, Map.of()))) {
+            int n = 2000;
+            double best = Double.MAX_VALUE;
+            for (int round = 0; round < 3 && System.nanoTime() < deadline; round++) {
+                long t0 = System.nanoTime();
+                List<TaskHandle<Integer>> hs = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    hs.add(s.submit(ctx -> 1));
+                }
+                for (TaskHandle<Integer> h : hs) {
+                    h.join();
+                }
+                best = Math.min(best, (double) (System.nanoTime() - t0) / n);
+            }
+            m.put("threadHandoffNanos", best);
+            if (deadline - System.nanoTime() > budget.toNanos() / 2) {
+                long work = calibrateSpin(Duration.ofMillis(40));
+                long t0 = System.nanoTime();
+                s.submit(ctx -> spin(ctx, work)).join();
+                long alone = System.nanoTime() - t0;
+                t0 = System.nanoTime();
+                TaskHandle<Long> a = s.submit(ctx -> spin(ctx, work));
+                TaskHandle<Long> b = s.submit(ctx -> spin(ctx, work));
+                a.join();
+                b.join();
+                long pair = System.nanoTime() - t0;
+                double switches = 2.0 * alone / SWITCH_INTERVAL_NANOS;
+                m.put("gilSwitchNanos", Math.max(0, (pair - 2.0 * alone) / switches));
+            }
+        }
+        return m;
+    }
+
+    private static long calibrateSpin(Duration target) {
+        long n = 100_000;
+        for (int i = 0; i < 20; i++) {
+            long t0 = System.nanoTime();
+            spin(null, n);
+            long took = System.nanoTime() - t0;
+            if (took >= target.toNanos() / 4) {
+                return Math.round((double) n * target.toNanos() / took);
+            }
+            n *= 2;
+        }
+        return n;
+    }
+
+    private static long spin(TaskContext ctx, long n) {
+        long x = 0x9E3779B97F4A7C15L;
+        for (long i = 0; i < n; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            if ((i & 0x3FFF) == 0 && ctx != null) {
+                ctx.checkpoint();
+            }
+        }
+        return x;
+    }
+}
