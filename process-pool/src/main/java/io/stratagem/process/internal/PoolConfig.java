@@ -40,6 +40,7 @@ public record PoolConfig(
             "-XX:+UseSerialGC",          // one task at a time per worker: no GC threads to compete with the pool
             "-XX:-UsePerfData",          // no hsperfdata file per worker; measurably faster start
             "-XX:+ExitOnOutOfMemoryError", // an OOM kills the worker (reported as a crash), never a half-broken JVM
+            "-XX:+DisplayVMOutputToStderr", // the JVM's own messages (OOM, warnings) must not land in the protocol
             "-Xshare:auto");
 
     /** The command line that starts worker {@code id}. */

@@ -456,8 +456,10 @@ public final class ProcessPool extends AbstractStrategy {
             boolean idleRetired = w.state == WorkerHandle.State.DRAINING && "idle".equals(w.retireReason);
             w.state = WorkerHandle.State.DEAD;
             workers.remove(w);
-            if (!wasReady && !released && !w.killedByPool()) {
-                if (exit != null && exit > 128) {
+            if (!wasReady && !released) {
+                // A signal from outside (exit > 128, not our kill) may hit a healthy worker while it starts: it only
+                // counts towards a high cap. Our own kill at the start timeout is a real start failure.
+                if (exit != null && exit > 128 && !w.killedByPool()) {
                     signalStartDeaths++;
                 } else {
                     startFailures++;
@@ -511,7 +513,9 @@ public final class ProcessPool extends AbstractStrategy {
         } finally {
             lock.unlock();
         }
-        if (!expected && !w.killedByPool()) {
+        if (!wasReady && !released) {
+            log.warn("{}: {}{}", config.name(), reason, exit == null ? "" : " (exit code " + exit + ")");
+        } else if (!expected && !w.killedByPool()) {
             log.warn("{}: worker {} died{} ({}); {} running task(s) failed, pool continues", config.name(), w.id,
                     exit == null ? "" : " with exit code " + exit, reason, crashed.size());
         } else {

@@ -98,7 +98,8 @@ final class WorkerHandle {
             detail = "protocol error from worker " + id + ": " + e.getMessage();
             kill(detail);
         } catch (IOException e) {
-            detail = "the pipe to worker " + id + " failed: " + e.getMessage();
+            detail = (ready ? "the pipe to worker " + id + " failed: " : "worker " + id + " failed to start: ")
+                    + e.getMessage();
         } catch (RuntimeException | Error e) {
             detail = "internal error while serving worker " + id + ": " + e;
             log.error("{}: {}", config.name(), detail, e);
