@@ -72,7 +72,8 @@ public final class HtmlReport {
                     .append(t.truncated() ? " The lock keeps a bounded ring of events per thread: this is the tail "
                             + "of the run." : "").append("</p>\n").append(Svg.timeline(t)).append('\n');
             long zoom = Math.min(ZOOM_NANOS, t.endNanos() - t.startNanos());
-            long from = t.busiestWindow(zoom);
+            long step = 10_000_000; // start on a round 10 ms, so the axis ticks are round numbers
+            long from = t.startNanos() + Math.floorDiv(t.busiestWindow(zoom) - t.startNanos(), step) * step;
             sb.append("<p class=\"muted\">Zoomed in: the ").append(Units.format(java.time.Duration.ofNanos(zoom)))
                     .append(" where the threads took turns most often; each green bar is one thread's turn with "
                             + "the GIL, the others wait.</p>\n")

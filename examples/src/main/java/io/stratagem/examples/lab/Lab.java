@@ -97,6 +97,7 @@ public final class Lab implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         LabSession session = session();
+        long t0 = System.nanoTime();
         PrintStream progress = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         progress.println("Calibrating the synthetic CPU work...");
         double ipm = CpuBurn.calibrateIterationsPerMilli();
@@ -107,6 +108,7 @@ public final class Lab implements Callable<Integer> {
             Files.writeString(report, HtmlReport.render(result), StandardCharsets.UTF_8);
             progress.println("Report written to " + report.toAbsolutePath());
         }
+        progress.printf(Locale.ROOT, "Lab finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         boolean failed = result.results().stream().anyMatch(r -> r.median().failed() > 0)
                 || result.results().size() < session.semantics().size() * session.backends().size();
         return failed ? 1 : 0;
