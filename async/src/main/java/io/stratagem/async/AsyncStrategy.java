@@ -79,9 +79,10 @@ public final class AsyncStrategy extends AbstractStrategy {
         this.mode = b.mode;
         this.permit = b.mode == Mode.LOOP ? new Semaphore(1, true) : null;
         this.stepClock = new StepClock(b.name, b.debug, b.slowStepThreshold, b.slowStepListener, "async-strategy");
-        this.threads = Thread.ofVirtual().name(b.name + "-", 1).factory();
+        // one shared name per strategy: a per-thread name would cost a String for each of a million tasks
+        this.threads = Thread.ofVirtual().name(b.name).factory();
         this.admission = new Admission(b.name, b.concurrencyLimit, b.queueCapacity,
-                b.fullQueuePolicy == FullQueuePolicy.BLOCK, this::runOne, this::startWorker, this::isShutdown);
+                b.fullQueuePolicy == FullQueuePolicy.BLOCK, this::startWorker, this::isShutdown);
         this.pinning = b.debug ? PinningMonitor.start(b.name, b.slowStepThreshold) : null;
     }
 
@@ -117,7 +118,7 @@ public final class AsyncStrategy extends AbstractStrategy {
 
     @Override
     protected void dispatch(TaskRun<?> run) {
-        admission.admit(run, ContextSnapshot.capture());
+        admission.admit(new VirtualTaskContext(run, permit, stepClock, stats, ContextSnapshot.capture(), admission));
     }
 
     @Override
@@ -139,17 +140,6 @@ public final class AsyncStrategy extends AbstractStrategy {
 
     private void startWorker(Runnable body) {
         threads.newThread(body).start();
-    }
-
-    /** Runs one admitted task on the current virtual thread; called by {@link Admission}'s workers. */
-    private void runOne(TaskRun<?> run, ContextSnapshot context) {
-        VirtualTaskContext ctx = new VirtualTaskContext(run, permit, stepClock);
-        if (context != null) {
-            context.runWith(() -> ctx.execute());
-        } else {
-            ctx.execute();
-        }
-        stats.record(run.name(), ctx.busyNanos(), ctx.runNanos());
     }
 
     /**

@@ -1,9 +1,4 @@
-package io.stratagem.async.internal;
-
-import io.stratagem.async.EventLoop;
-import io.stratagem.async.LoopFuture;
-import io.stratagem.async.Outcome;
-import io.stratagem.async.TimerHandle;
+package io.stratagem.async;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +14,7 @@ import java.util.concurrent.TimeoutException;
  * asyncio's combinators over {@link LoopFuture}s. Each keeps its state on the loop thread: a child's completion is
  * handled there (posted if it completed elsewhere), so counters and result arrays need no synchronization.
  */
-public final class Combinators {
+final class Combinators {
     private Combinators() {
     }
 
@@ -52,7 +47,7 @@ public final class Combinators {
         }
     }
 
-    public static <T> LoopFuture<List<T>> gather(EventLoop loop, List<? extends CompletionStage<? extends T>> stages) {
+    static <T> LoopFuture<List<T>> gather(EventLoop loop, List<? extends CompletionStage<? extends T>> stages) {
         List<CompletableFuture<? extends T>> children = futures(stages);
         ParentFuture<List<T>> out = new ParentFuture<>(loop, children);
         int n = children.size();
@@ -61,28 +56,60 @@ public final class Combinators {
         if (n == 0) {
             onLoop(loop, () -> out.succeed(List.of()));
         }
+        GatherState<T> state = new GatherState<>(out, n);
         for (int i = 0; i < n; i++) {
-            int index = i;
-            children.get(i).whenComplete((v, e) -> onLoop(loop, () -> {
-                if (out.isDone()) {
-                    return; // an earlier failure or a cancel decided already; this child ran on, as in asyncio
-                }
-                if (e != null) {
-                    out.fail(Outcome.unwrap(e));
-                    return;
-                }
-                results[index] = v;
-                if (--left[0] == 0) {
-                    @SuppressWarnings("unchecked")
-                    List<T> list = (List<T>) Collections.unmodifiableList(Arrays.asList(results));
-                    out.succeed(list);
-                }
-            }));
+            CompletableFuture<? extends T> c = children.get(i);
+            if (c instanceof LoopFuture<? extends T> lf && lf.loop() == loop) {
+                lf.listen(new GatherSlot(state, i)); // one small object per child instead of three
+            } else {
+                int index = i;
+                c.whenComplete((v, e) -> onLoop(loop, () -> state.done(index, v, e)));
+            }
         }
         return out;
     }
 
-    public static <T> LoopFuture<List<Outcome<T>>> gatherOutcomes(EventLoop loop,
+    /** gather's state, touched on the loop thread only. */
+    private static final class GatherState<T> {
+        final ParentFuture<List<T>> out;
+        final Object[] results;
+        int left;
+
+        GatherState(ParentFuture<List<T>> out, int n) {
+            this.out = out;
+            this.results = new Object[n];
+            this.left = n;
+        }
+
+        void done(int index, Object v, Throwable e) {
+            if (out.isDone()) {
+                return; // an earlier failure or a cancel decided already; this child ran on, as in asyncio
+            }
+            if (e != null) {
+                out.fail(Outcome.unwrap(e));
+                return;
+            }
+            results[index] = v;
+            if (--left == 0) {
+                @SuppressWarnings("unchecked")
+                List<T> list = (List<T>) Collections.unmodifiableList(Arrays.asList(results));
+                out.succeed(list);
+            }
+        }
+    }
+
+    private record GatherSlot(GatherState<?> state, int index) implements LoopFuture.Listener {
+        @Override
+        public void done(LoopFuture<?> f) {
+            switch (f.state()) {
+                case SUCCESS -> state.done(index, f.resultNow(), null);
+                case FAILED -> state.done(index, null, f.exceptionNow());
+                default -> state.done(index, null, new java.util.concurrent.CancellationException("child cancelled"));
+            }
+        }
+    }
+
+    static <T> LoopFuture<List<Outcome<T>>> gatherOutcomes(EventLoop loop,
                                                                   List<? extends CompletionStage<? extends T>> stages) {
         List<CompletableFuture<? extends T>> children = futures(stages);
         ParentFuture<List<Outcome<T>>> out = new ParentFuture<>(loop, children);
@@ -105,7 +132,7 @@ public final class Combinators {
         return out;
     }
 
-    public static <T> LoopFuture<T> waitFor(EventLoop loop, CompletionStage<T> work, long timeoutNanos) {
+    static <T> LoopFuture<T> waitFor(EventLoop loop, CompletionStage<T> work, long timeoutNanos) {
         CompletableFuture<T> inner = Objects.requireNonNull(work, "work").toCompletableFuture();
         ParentFuture<T> out = new ParentFuture<>(loop, List.of(inner));
         boolean[] timedOut = {false};
@@ -132,7 +159,7 @@ public final class Combinators {
         return out;
     }
 
-    public static <T> List<LoopFuture<T>> asCompleted(EventLoop loop, List<? extends CompletionStage<? extends T>> stages) {
+    static <T> List<LoopFuture<T>> asCompleted(EventLoop loop, List<? extends CompletionStage<? extends T>> stages) {
         List<CompletableFuture<? extends T>> children = futures(stages);
         List<LoopFuture<T>> slots = new ArrayList<>(children.size());
         for (int i = 0; i < children.size(); i++) {
@@ -153,7 +180,7 @@ public final class Combinators {
     }
 
     /** Runs {@code r} on the loop: now if already there, else posted (or directly, if the loop is closed). */
-    public static void onLoop(EventLoop loop, Runnable r) {
+    static void onLoop(EventLoop loop, Runnable r) {
         if (loop.inLoop() || loop.isClosed()) {
             r.run();
         } else {

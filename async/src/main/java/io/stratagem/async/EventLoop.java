@@ -1,6 +1,5 @@
 package io.stratagem.async;
 
-import io.stratagem.async.internal.Combinators;
 import io.stratagem.async.internal.ContextSnapshot;
 import io.stratagem.async.internal.LoopCore;
 import io.stratagem.async.internal.StepClock;

@@ -1,5 +1,6 @@
 package io.stratagem.async;
 
+import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,6 +32,20 @@ public class LoopFuture<T> extends CompletableFuture<T> {
     private final EventLoop loop;
     /** What this future waits on, for upstream cancellation; written on the loop, read by cancel on any thread. */
     private volatile Future<?> upstream;
+    /**
+     * Allocation-free completion listeners (loop thread only): null, one listener, an ArrayList of them, or FIRED.
+     * A listener is a {@link LoopFuture} (its {@link #awaitedDone} hook runs) or a {@link Listener}.
+     */
+    private Object listeners;
+    /** Created by {@link #newIncompleteFuture()}: completed inside CompletableFuture, so listeners would not fire. */
+    private boolean derived;
+
+    private static final Object FIRED = new Object();
+
+    /** A completion listener for the loop's own combinators. */
+    interface Listener {
+        void done(LoopFuture<?> f);
+    }
 
     /** For the loop's own futures only. */
     protected LoopFuture(EventLoop loop) {
@@ -53,10 +68,10 @@ public class LoopFuture<T> extends CompletableFuture<T> {
     @Override
     public boolean complete(T value) {
         if (loop.inLoop() || loop.isClosedForCallbacks()) {
-            return super.complete(value);
+            return completeHere(value);
         }
         boolean wasPending = !isDone();
-        loop.execute(() -> super.complete(value));
+        loop.execute(() -> completeHere(value));
         return wasPending;
     }
 
@@ -64,10 +79,10 @@ public class LoopFuture<T> extends CompletableFuture<T> {
     public boolean completeExceptionally(Throwable ex) {
         Objects.requireNonNull(ex, "ex");
         if (loop.inLoop() || loop.isClosedForCallbacks()) {
-            return super.completeExceptionally(ex);
+            return failHere(ex);
         }
         boolean wasPending = !isDone();
-        loop.execute(() -> super.completeExceptionally(ex));
+        loop.execute(() -> failHere(ex));
         return wasPending;
     }
 
@@ -98,23 +113,78 @@ public class LoopFuture<T> extends CompletableFuture<T> {
 
     /** Completes this future as cancelled at once, on the calling thread. */
     protected final boolean cancelNow() {
-        return super.cancel(false);
+        return fired(super.cancel(false));
     }
 
     /** Completes on the calling thread, bypassing the hop to the loop; for the loop's own code on the loop thread. */
     protected final boolean completeHere(T value) {
-        return super.complete(value);
+        return fired(super.complete(value));
     }
 
     /** As {@link #completeHere}, exceptionally. */
     protected final boolean failHere(Throwable ex) {
-        return super.completeExceptionally(ex);
+        return fired(super.completeExceptionally(ex));
+    }
+
+    /**
+     * Calls {@code listener} (a {@link LoopFuture} or a {@link Listener}) on the loop once this future is done, at once
+     * if it already is. Allocation-free for the loop's own futures on the loop thread; otherwise falls back to
+     * {@code whenComplete}.
+     */
+    final void listen(Object listener) {
+        if (derived || !loop.inLoop()) {
+            whenComplete((v, e) -> Combinators.onLoop(loop, () -> notify(listener, this)));
+            return;
+        }
+        Object ls = listeners;
+        if (ls == FIRED || isDone()) {
+            notify(listener, this);
+        } else if (ls == null) {
+            listeners = listener;
+        } else if (ls instanceof ArrayList<?> list) {
+            @SuppressWarnings("unchecked")
+            ArrayList<Object> l = (ArrayList<Object>) list;
+            l.add(listener);
+        } else {
+            ArrayList<Object> l = new ArrayList<>(2);
+            l.add(ls);
+            l.add(listener);
+            listeners = l;
+        }
+    }
+
+    /** Hook for a future that awaits this one through {@link #listen}; runs on the loop. */
+    void awaitedDone(LoopFuture<?> awaited) {
+    }
+
+    private boolean fired(boolean completedNow) {
+        if (completedNow) {
+            Object ls = listeners;
+            listeners = FIRED;
+            if (ls instanceof ArrayList<?> list) {
+                for (Object l : list) {
+                    notify(l, this);
+                }
+            } else if (ls != null && ls != FIRED) {
+                notify(ls, this);
+            }
+        }
+        return completedNow;
+    }
+
+    private static void notify(Object listener, LoopFuture<?> f) {
+        if (listener instanceof LoopFuture<?> w) {
+            w.awaitedDone(f);
+        } else {
+            ((Listener) listener).done(f);
+        }
     }
 
     @Override
     public <U> LoopFuture<U> newIncompleteFuture() {
         LoopFuture<U> f = new LoopFuture<>(loop);
         f.upstream = this;
+        f.derived = true;
         return f;
     }
 

@@ -109,14 +109,19 @@ class EventLoopTest {
 
     @Test
     void gather_firstFailureReachesTheCaller_whileTheOthersKeepRunning() throws Exception {
-        LoopFuture<String> slow = loop.sleep(Duration.ofMillis(50)).thenApply(v -> "slow");
+        CountDownLatch release = new CountDownLatch(1);
+        LoopFuture<String> slow = loop.toThread(() -> {
+            release.await();
+            return "slow";
+        });
         LoopFuture<String> failing = loop.sleep(Duration.ofMillis(1)).thenApply(v -> {
             throw new IllegalStateException("child failed");
         });
         ExecutionException e = assertThrows(ExecutionException.class, () -> run(() -> loop.gather(List.of(slow, failing))));
         assertInstanceOf(IllegalStateException.class, e.getCause());
         assertEquals("child failed", e.getCause().getMessage());
-        assertFalse(slow.isDone(), "the other child is still running");
+        assertFalse(slow.isDone(), "the other child is still running, not cancelled");
+        release.countDown();
         assertEquals("slow", slow.get(10, TimeUnit.SECONDS), "and it finishes normally");
     }
 

@@ -32,11 +32,6 @@ import java.util.function.Consumer;
  */
 public final class Admission {
 
-    /** Runs one run on the current thread. */
-    public interface Runner {
-        void run(TaskRun<?> run, ContextSnapshot context);
-    }
-
     private static final Logger log = LoggerFactory.getLogger(Admission.class);
     private static final long WITHDRAW_GRACE_NANOS = 200_000_000L;
 
@@ -44,24 +39,22 @@ public final class Admission {
     private final int limit;
     private final int capacity;
     private final boolean block;
-    private final Runner runner;
     private final Consumer<Runnable> starter;
     private final BooleanSupplier shutdown;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
     private final Condition idle = lock.newCondition();
-    private final LinkedHashMap<TaskRun<?>, ContextSnapshot> queue = new LinkedHashMap<>();
+    private final LinkedHashMap<TaskRun<?>, VirtualTaskContext> queue = new LinkedHashMap<>();
     private final AtomicInteger workers = new AtomicInteger();
     private int active;
 
-    public Admission(String name, int limit, int capacity, boolean block, Runner runner, Consumer<Runnable> starter,
+    public Admission(String name, int limit, int capacity, boolean block, Consumer<Runnable> starter,
                      BooleanSupplier shutdown) {
         this.shutdown = shutdown;
         this.name = name;
         this.limit = limit;
         this.capacity = capacity;
         this.block = block;
-        this.runner = runner;
         this.starter = starter;
     }
 
@@ -70,7 +63,8 @@ public final class Admission {
      *
      * @throws RejectedExecutionException if the queue is full under REJECT, or the caller is interrupted under BLOCK
      */
-    public void admit(TaskRun<?> run, ContextSnapshot context) {
+    public void admit(VirtualTaskContext job) {
+        TaskRun<?> run = job.taskRun();
         if (limit > 0) {
             lock.lock();
             try {
@@ -83,7 +77,7 @@ public final class Admission {
                         break;
                     }
                     if (queue.size() < capacity) {
-                        queue.put(run, context);
+                        queue.put(run, job);
                         return;
                     }
                     if (!block) {
@@ -103,7 +97,9 @@ public final class Admission {
         }
         workers.incrementAndGet();
         try {
-            starter.accept(() -> work(run, context));
+            // without a limit the job itself is the thread's body (see VirtualTaskContext.run): fewer frames on
+            // every parked virtual thread's stack, which is most of a waiting task's memory
+            starter.accept(limit == 0 ? job : () -> work(job));
         } catch (RuntimeException | Error e) {
             giveBack();
             throw e;
@@ -143,19 +139,23 @@ public final class Admission {
         }
     }
 
-    private void work(TaskRun<?> first, ContextSnapshot firstContext) {
-        TaskRun<?> run = first;
-        ContextSnapshot context = firstContext;
+    /** Called by a job that was a thread's whole body (no limit), as its thread ends. */
+    void exited() {
+        if (workers.decrementAndGet() == 0) {
+            signalIdle();
+        }
+    }
+
+    private void work(VirtualTaskContext first) {
+        VirtualTaskContext job = first;
         try {
-            while (run != null) {
+            while (job != null) {
+                TaskRun<?> run = job.taskRun();
                 try {
-                    runner.run(run, context);
+                    job.runTask();
                 } catch (Error e) {
                     // the run already failed with it (TaskRun.execute completes before rethrowing); keep the slot moving
                     log.error("{}: task {} ended with an Error", name, run.id(), e);
-                }
-                if (limit == 0) {
-                    return;
                 }
                 boolean maybeShutdownNow = run.isCancelled() && shutdown.getAsBoolean();
                 lock.lock();
@@ -163,13 +163,12 @@ public final class Admission {
                     if (maybeShutdownNow) {
                         awaitWithdrawals();
                     }
-                    Map.Entry<TaskRun<?>, ContextSnapshot> next = queue.pollFirstEntry();
+                    Map.Entry<TaskRun<?>, VirtualTaskContext> next = queue.pollFirstEntry();
                     if (next == null) {
                         active--;
-                        run = null;
+                        job = null;
                     } else {
-                        run = next.getKey();
-                        context = next.getValue();
+                        job = next.getValue();
                         notFull.signal();
                     }
                 } finally {
@@ -177,14 +176,16 @@ public final class Admission {
                 }
             }
         } finally {
-            if (workers.decrementAndGet() == 0) {
-                lock.lock();
-                try {
-                    idle.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
+            exited();
+        }
+    }
+
+    private void signalIdle() {
+        lock.lock();
+        try {
+            idle.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -20,24 +20,55 @@ import java.util.concurrent.Semaphore;
  *
  * <p>Confined to the task's thread.
  */
-public final class VirtualTaskContext extends BasicTaskContext {
+public final class VirtualTaskContext extends BasicTaskContext implements Runnable {
 
     private final Semaphore permit;
     private final StepClock clock;
+    private final TaskStatsTable stats;
+    private final ContextSnapshot context;
+    private final Admission admission;
     private boolean holding;
     private long segmentStart;
     private long waitNanos;
     private long startNanos;
     private long endNanos;
 
-    public VirtualTaskContext(TaskRun<?> run, Semaphore permit, StepClock clock) {
+    public VirtualTaskContext(TaskRun<?> run, Semaphore permit, StepClock clock, TaskStatsTable stats,
+                              ContextSnapshot context, Admission admission) {
         super(run);
         this.permit = permit;
         this.clock = clock;
+        this.stats = stats;
+        this.context = context;
+        this.admission = admission;
     }
 
-    /** Runs the task to completion on the current thread (taking the permit first in LOOP mode). */
-    public void execute() {
+    /** The run this context belongs to. */
+    public TaskRun<?> taskRun() {
+        return run;
+    }
+
+    /** The body of a virtual thread that runs just this task (no concurrency limit). */
+    @Override
+    public void run() {
+        try {
+            runTask();
+        } finally {
+            admission.exited();
+        }
+    }
+
+    /** Runs the task to completion on the current thread, with its context bindings, and records its times. */
+    void runTask() {
+        if (context != null) {
+            context.runWith(this::execute);
+        } else {
+            execute();
+        }
+        stats.record(run.name(), busyNanos(), runNanos());
+    }
+
+    private void execute() {
         if (permit != null) {
             permit.acquireUninterruptibly();
             holding = true;

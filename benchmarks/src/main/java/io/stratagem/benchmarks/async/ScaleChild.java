@@ -1,0 +1,216 @@
+package io.stratagem.benchmarks.async;
+
+import io.stratagem.Strategy;
+import io.stratagem.TaskHandle;
+import io.stratagem.async.AsyncStrategy;
+import io.stratagem.async.EventLoop;
+import io.stratagem.async.LoopTask;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One measured variant in its own JVM (so peak RSS is that variant's alone), run by {@link AsyncScaleBench}. Prints
+ * one JSON object on its last line. Usage: {@code ScaleChild <variant> <k> <waitMillis>}; variants: {@code loop},
+ * {@code strategy}, {@code rawvt} (K tasks that each wait) and {@code loop-trivial}, {@code strategy-trivial},
+ * {@code rawvt-trivial} (K trivial tasks gathered).
+ */
+public final class ScaleChild {
+
+    private ScaleChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String variant = args[0];
+        int k = Integer.parseInt(args[1]);
+        Duration wait = Duration.ofMillis(Long.parseLong(args[2]));
+        boolean trivial = variant.endsWith("-trivial");
+        String base = trivial ? variant.substring(0, variant.length() - "-trivial".length()) : variant;
+        try (Runner r = Runner.of(base)) {
+            double wall;
+            if (trivial) {
+                for (int i = 0; i < 5; i++) {
+                    r.trivial(k); // warm-up: JIT the whole path
+                }
+                wall = Double.MAX_VALUE;
+                for (int i = 0; i < 5; i++) {
+                    wall = Math.min(wall, r.trivial(k));
+                }
+            } else {
+                for (int i = 0; i < 3; i++) {
+                    r.sleepers(Math.min(k, 20_000), Duration.ofMillis(50)); // warm-up with short waits
+                }
+                System.gc();
+                wall = r.sleepers(k, wait);
+            }
+            System.out.println(String.format(Locale.ROOT,
+                    "{\"variant\":\"%s\",\"k\":%d,\"wall_s\":%.4f,\"peak_rss_mib\":%.1f,\"heap_max_mib\":%d}",
+                    variant, k, wall, peakRssMib(), Runtime.getRuntime().maxMemory() >> 20));
+        }
+    }
+
+    /** VmHWM of this process from /proc/self/status, in MiB. */
+    static double peakRssMib() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return -1;
+    }
+
+    private interface Runner extends AutoCloseable {
+        double sleepers(int k, Duration wait) throws Exception;
+
+        double trivial(int k) throws Exception;
+
+        @Override
+        void close();
+
+        static Runner of(String name) {
+            return switch (name) {
+                case "loop" -> new LoopRunner();
+                case "strategy" -> new StrategyRunner();
+                case "rawvt" -> new RawRunner();
+                default -> throw new IllegalArgumentException("unknown variant " + name);
+            };
+        }
+    }
+
+    /** EventLoop: K tasks that each await a non-blocking sleep; no thread per waiting task. */
+    private static final class LoopRunner implements Runner {
+        private final EventLoop loop = EventLoop.create();
+
+        @Override
+        public double sleepers(int k, Duration wait) throws Exception {
+            long t0 = System.nanoTime();
+            loop.runUntilComplete(() -> {
+                List<LoopTask<Void>> ts = new ArrayList<>(k);
+                for (int i = 0; i < k; i++) {
+                    ts.add(loop.spawn(() -> loop.sleep(wait)));
+                }
+                return loop.gather(ts);
+            });
+            return (System.nanoTime() - t0) / 1e9;
+        }
+
+        @Override
+        public double trivial(int k) throws Exception {
+            long t0 = System.nanoTime();
+            List<Integer> r = loop.runUntilComplete(() -> {
+                List<LoopTask<Integer>> ts = new ArrayList<>(k);
+                for (int i = 0; i < k; i++) {
+                    int v = i;
+                    ts.add(loop.spawn(() -> CompletableFuture.completedFuture(v + 1)));
+                }
+                return loop.gather(ts);
+            });
+            check(r.get(k - 1) == k);
+            return (System.nanoTime() - t0) / 1e9;
+        }
+
+        @Override
+        public void close() {
+            loop.close();
+        }
+    }
+
+    /** AsyncStrategy (PARALLEL, no limit): a virtual thread per task, waiting in ctx.sleep. */
+    private static final class StrategyRunner implements Runner {
+        private final Strategy s = AsyncStrategy.create();
+
+        @Override
+        public double sleepers(int k, Duration wait) {
+            long t0 = System.nanoTime();
+            List<TaskHandle<Void>> hs = new ArrayList<>(k);
+            for (int i = 0; i < k; i++) {
+                hs.add(s.submit(ctx -> {
+                    ctx.sleep(wait);
+                    return null;
+                }));
+            }
+            for (TaskHandle<Void> h : hs) {
+                h.join();
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        }
+
+        @Override
+        public double trivial(int k) {
+            long t0 = System.nanoTime();
+            List<TaskHandle<Integer>> hs = new ArrayList<>(k);
+            for (int i = 0; i < k; i++) {
+                int v = i;
+                hs.add(s.submit(ctx -> v + 1));
+            }
+            long sum = 0;
+            for (TaskHandle<Integer> h : hs) {
+                sum += h.join();
+            }
+            check(sum == (long) k * (k + 1) / 2);
+            return (System.nanoTime() - t0) / 1e9;
+        }
+
+        @Override
+        public void close() {
+            s.close();
+        }
+    }
+
+    /** The baseline: Executors.newVirtualThreadPerTaskExecutor() running the same tasks. */
+    private static final class RawRunner implements Runner {
+        private final ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
+
+        @Override
+        public double sleepers(int k, Duration wait) throws Exception {
+            long t0 = System.nanoTime();
+            List<Future<Void>> fs = new ArrayList<>(k);
+            for (int i = 0; i < k; i++) {
+                fs.add(ex.submit(() -> {
+                    Thread.sleep(wait);
+                    return null;
+                }));
+            }
+            for (Future<Void> f : fs) {
+                f.get();
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        }
+
+        @Override
+        public double trivial(int k) throws Exception {
+            long t0 = System.nanoTime();
+            List<Future<Integer>> fs = new ArrayList<>(k);
+            for (int i = 0; i < k; i++) {
+                int v = i;
+                fs.add(ex.submit(() -> v + 1));
+            }
+            long sum = 0;
+            for (Future<Integer> f : fs) {
+                sum += f.get();
+            }
+            check(sum == (long) k * (k + 1) / 2);
+            return (System.nanoTime() - t0) / 1e9;
+        }
+
+        @Override
+        public void close() {
+            ex.close();
+        }
+    }
+
+    private static void check(boolean ok) {
+        if (!ok) {
+            throw new AssertionError("wrong result: a task was lost or miscomputed");
+        }
+    }
+}
