@@ -84,9 +84,20 @@ public final class Lab implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Runs the lab; exits 0 on success, 1 if a backend failed, 2 on a usage error. */
-    public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+    /**
+     * Runs the lab; exits 0 on success, 1 if a backend failed, 2 on a usage error. Under Maven (the {@code ./lab}
+     * script) the system property {@code stratagem.lab.exitCodeFile} names a file that receives the code instead, and
+     * the JVM exits 0, so that Maven does not bury the lab's message under its own stack trace; the script exits with
+     * the code from the file.
+     */
+    public static void main(String[] args) throws IOException {
+        int code = commandLine().execute(args);
+        String exitCodeFile = System.getProperty("stratagem.lab.exitCodeFile");
+        if (exitCodeFile != null) {
+            Files.writeString(Path.of(exitCodeFile), code + "\n", StandardCharsets.UTF_8);
+            code = 0;
+        }
+        System.exit(code);
     }
 
     /** The configured command line (for tests). */

@@ -30,6 +30,14 @@ class WorkloadFileTest {
     }
 
     @Test
+    void shippedServiceWorkload_parses() throws java.io.IOException {
+        LabWorkload w = WorkloadFile.read(java.nio.file.Path.of("src/main/resources/lab/service.lab"));
+        assertEquals(List.of("api-call", "thumbnail", "report"), w.kinds().stream().map(TaskKind::name).toList());
+        assertEquals(200.0, w.arrival().ratePerSecond());
+        assertEquals(256 * 1024, w.kinds().get(1).inputBytes());
+    }
+
+    @Test
     void parse_defaultsToAllAtOnce() {
         LabWorkload w = WorkloadFile.parse("f", List.of("kind a tasks=1"));
         assertTrue(w.arrival().isAllAtOnce());
