@@ -1,6 +1,7 @@
 package io.stratagem.spi;
 
 import io.stratagem.Backend;
+import io.stratagem.CancellationStage;
 import io.stratagem.Semantics;
 import io.stratagem.Strategy;
 import io.stratagem.StrategyClosedException;
@@ -195,16 +196,25 @@ public abstract class AbstractStrategy implements Strategy, TaskRun.Owner {
         beginShutdown();
         List<TaskRun<?>> snapshot = new ArrayList<>(live);
         snapshot.sort(Comparator.comparingLong(TaskRun::id));
+        // Withdraw every queued run before stopping any running one: a worker freed by a stop would otherwise start
+        // the next queued run before this pass reached it, and the run would be stopped instead of returned.
         List<Task<?>> neverStarted = new ArrayList<>();
         for (TaskRun<?> run : snapshot) {
-            boolean wasQueued = run.taskState() == TaskState.QUEUED;
-            run.requestStop(new CancellationException("task " + run.id() + " was cancelled by shutdownNow"), true);
-            if (wasQueued && run.cancellationStage().orElse(null) == io.stratagem.CancellationStage.NOT_STARTED) {
+            if (run.taskState() == TaskState.QUEUED
+                    && run.requestStop(new CancellationException("task " + run.id() + " was cancelled by shutdownNow"), true)
+                    && run.cancellationStage().orElse(null) == CancellationStage.NOT_STARTED) {
                 neverStarted.add(run.task());
             }
         }
-        log.debug("{}: shutdownNow cancelled {} queued task(s), asked {} running to stop", name,
-                neverStarted.size(), snapshot.size() - neverStarted.size());
+        int running = 0;
+        for (TaskRun<?> run : snapshot) {
+            if (!run.isDone()) {
+                running++;
+                run.requestStop(new CancellationException("task " + run.id() + " was cancelled by shutdownNow"), true);
+            }
+        }
+        log.debug("{}: shutdownNow withdrew {} queued task(s), asked {} running to stop", name, neverStarted.size(),
+                running);
         return neverStarted;
     }
 
