@@ -107,10 +107,10 @@ public final class WorkloadRunner {
             }
         }
         double cpuMs = cpu.elapsedMillis();
-        return summarize(order, handles, recorded, submitted, completed, t0, cpuMs);
+        return summarize(workload.kinds(), order, handles, recorded, submitted, completed, t0, cpuMs);
     }
 
-    private static Measurement summarize(List<TaskKind> order, List<TaskHandle<SyntheticTask.Outcome>> handles,
+    private static Measurement summarize(List<TaskKind> kindsInOrder, List<TaskKind> order, List<TaskHandle<SyntheticTask.Outcome>> handles,
                                          List<CompletableFuture<?>> recorded, long[] submitted, long[] completed, long t0, double cpuMs) {
         int n = handles.size();
         long[] latency = new long[n];
@@ -124,6 +124,7 @@ public final class WorkloadRunner {
         Set<String> threads = new HashSet<>();
         Set<Long> pids = new HashSet<>();
         Map<String, List<Long>> byKind = new LinkedHashMap<>();
+        kindsInOrder.forEach(k -> byKind.put(k.name(), new ArrayList<>())); // report kinds in the workload's order
         for (int i = 0; i < n; i++) {
             TaskHandle<SyntheticTask.Outcome> h = handles.get(i);
             recorded.get(i).handle((r, e) -> null).join(); // happens-after the write of completed[i]
