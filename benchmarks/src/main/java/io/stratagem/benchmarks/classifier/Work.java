@@ -57,21 +57,48 @@ public record Work(String kind, long iterations, long waitNanos, byte[] input, i
         return x;
     }
 
-    /** Iterations per nanosecond of this JVM's warmed-up loop, measured once (about 0.5 s). */
+    /**
+     * Iterations per nanosecond of this JVM's warmed-up task loop, measured once (about 0.5 s) through the same
+     * {@link #run} path the tasks take; the fastest of several rounds, so that a busy machine inflates it least.
+     */
     public static double iterationsPerNano() {
         double v = iterationsPerNano;
         if (v > 0) {
             return v;
         }
+        TaskContext idle = new TaskContext() {
+            @Override
+            public long taskId() {
+                return 0;
+            }
+
+            @Override
+            public void checkpoint() {
+            }
+
+            @Override
+            public <R> R blocking(java.util.concurrent.Callable<R> call) throws Exception {
+                return call.call();
+            }
+
+            @Override
+            public void sleep(Duration duration) {
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+        };
         long sink = 0;
-        for (int i = 0; i < 20; i++) {
-            sink += spin(null, 2_000_000);
+        for (int i = 0; i < 30; i++) {
+            sink += new Work("warm", 2_000_000, 0, new byte[0], 0).run(idle)[0];
         }
         double best = 0;
-        for (int i = 0; i < 5; i++) {
-            long n = 20_000_000;
+        for (int i = 0; i < 8; i++) {
+            long n = 10_000_000;
             long t0 = System.nanoTime();
-            sink += spin(null, n);
+            sink += new Work("calibrate", n, 0, new byte[0], 0).run(idle)[0];
             best = Math.max(best, (double) n / (System.nanoTime() - t0));
         }
         if (sink == 42) {

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Measures the process pool's costs for the classifier, through the public API only, on a pool of one worker:
  * the first empty task's latency ({@code workerStartNanos}: JVM start, handshake, one round trip), the per-task cost
- * of a batch of empty tasks to the warm worker ({@code pipeRoundTripNanos}, pipelining included, as the pool really
+ * of a batch of empty tasks to the worker once warmed up by another batch ({@code pipeRoundTripNanos}, pipelining included, as the pool really
  * sends them), then, if the budget allows, a few tasks carrying 2 MiB each ({@code pipeBytesPerSecond},
  * serialization on both sides included).
  */
@@ -37,7 +37,12 @@ public final class ProcessCalibrationProbe implements CalibrationProbe {
         try (Strategy s = Strategy.create(Backend.PROCESS_POOL, new StrategyOptions(Semantics.JVM, 1, Map.of()))) {
             s.submit(ctx -> 1).join();
             m.put("workerStartNanos", (double) (System.nanoTime() - start));
-            int n = 200;
+            List<TaskHandle<Integer>> warm = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                warm.add(s.submit(ctx -> 1)); // the worker's JIT warms up, as it does in a long batch
+            }
+            warm.forEach(TaskHandle::join);
+            int n = 300;
             long t0 = System.nanoTime();
             List<TaskHandle<Integer>> hs = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -48,8 +53,8 @@ public final class ProcessCalibrationProbe implements CalibrationProbe {
             }
             double perTask = (double) (System.nanoTime() - t0) / n;
             m.put("pipeRoundTripNanos", perTask);
-            if (deadline - System.nanoTime() > budget.toNanos() / 4) {
-                int k = 6;
+            if (deadline - System.nanoTime() > budget.toNanos() / 8) {
+                int k = 4;
                 byte[] payload = new byte[PAYLOAD];
                 t0 = System.nanoTime();
                 List<TaskHandle<Integer>> big = new ArrayList<>(k);
