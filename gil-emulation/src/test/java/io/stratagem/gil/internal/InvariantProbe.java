@@ -13,6 +13,7 @@ public final class InvariantProbe implements Probe {
 
     private final Mode mode;
     private final long intervalNanos;
+    private final boolean forceSwitching;
     private final List<String> violations = new ArrayList<>();
     private Attachment holder;
     private Attachment lastTaker;
@@ -23,8 +24,9 @@ public final class InvariantProbe implements Probe {
     private long takes;
     private long requests;
 
-    public InvariantProbe(Mode mode, long intervalNanos) {
+    public InvariantProbe(Mode mode, long intervalNanos, boolean forceSwitching) {
         this.mode = mode;
+        this.forceSwitching = forceSwitching;
         this.intervalNanos = intervalNanos;
     }
 
@@ -45,7 +47,7 @@ public final class InvariantProbe implements Probe {
         if (switched) {
             lastSwitchAt = now;
         }
-        if (forcedDropper != null && mode == Mode.GIL) {
+        if (forcedDropper != null && mode == Mode.GIL && forceSwitching) {
             if (a == forcedDropper && !handoffTimedOut) {
                 violations.add("I4: " + a.name() + " re-took right after its forced drop");
             }
