@@ -21,8 +21,8 @@ public final class ConcurrencyVsParallelism {
         long t = 200;
         long perMs = Work.iterationsPerMilli();
         int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf("%d CPU-bound tasks of %d ms each on %d cores; the seed predicts n*t = %d ms under the GIL%n%n",
-                n, t, cores, n * t);
+        System.out.printf("%d CPU-bound tasks of %d ms each on %d cores; the seed predicts n*t = %d ms under the "
+                + "GIL%n%n", n, t, cores, n * t);
         System.out.printf("%-14s %-8s %10s %18s%n", "backend", "world", "makespan", "speed-up vs n*t");
         Object[][] runs = {{Backend.GIL_THREADS, Semantics.PYTHON}, {Backend.PROCESS_POOL, Semantics.PYTHON},
                 {Backend.GIL_THREADS, Semantics.JVM}};

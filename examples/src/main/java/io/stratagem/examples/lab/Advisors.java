@@ -39,7 +39,8 @@ final class Advisors {
         if (w.kinds().size() > 1) {
             for (TaskKind k : w.kinds()) {
                 // the kind's share of the arrival rate
-                Recommendation kr = c.recommend(k.profile(), workload(k.tasks(), w, (double) k.tasks() / w.totalTasks()), env, s);
+                double shareOfRate = (double) k.tasks() / w.totalTasks();
+                Recommendation kr = c.recommend(k.profile(), workload(k.tasks(), w, shareOfRate), env, s);
                 perKind.add(new Advice.KindAdvice(k.name(), kr.backend().name(),
                         kr.reasons().isEmpty() ? "" : kr.reasons().get(0)));
             }

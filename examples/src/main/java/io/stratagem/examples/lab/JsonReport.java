@@ -55,7 +55,8 @@ public final class JsonReport {
         List<Object> kinds = new ArrayList<>();
         for (TaskKind k : w.kinds()) {
             kinds.add(map("name", k.name(), "tasks", k.tasks(), "cpuMs", Units.millis(k.cpuTime()),
-                    "waitMs", Units.millis(k.waitTime()), "inputBytes", k.inputBytes(), "outputBytes", k.outputBytes()));
+                    "waitMs", Units.millis(k.waitTime()), "inputBytes", k.inputBytes(),
+                    "outputBytes", k.outputBytes()));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tasks", w.totalTasks());

@@ -29,8 +29,8 @@ public record SyntheticTask(String kind, long iterations, Duration waitTime, byt
         if (input.length > 0) {
             input[0] = (byte) index;
         }
-        return new SyntheticTask(kind.name(), CpuBurn.iterationsFor(kind.cpuTime(), iterationsPerMilli), kind.waitTime(),
-                input, (int) kind.outputBytes(), kind.profile());
+        return new SyntheticTask(kind.name(), CpuBurn.iterationsFor(kind.cpuTime(), iterationsPerMilli),
+                kind.waitTime(), input, (int) kind.outputBytes(), kind.profile());
     }
 
     @Override

@@ -76,7 +76,8 @@ public final class Units {
             throw new IllegalArgumentException("'" + text + "' is not a whole number of bytes; use " + SIZE_FORMS);
         }
         if (bytes.compareTo(BigDecimal.valueOf(1L << 30)) > 0) {
-            throw new IllegalArgumentException("'" + text + "' is larger than 1 GiB, the largest payload the lab sends");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is larger than 1 GiB, the largest payload the lab sends");
         }
         return bytes.longValueExact();
     }

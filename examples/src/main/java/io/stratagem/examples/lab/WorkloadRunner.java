@@ -110,8 +110,10 @@ public final class WorkloadRunner {
         return summarize(workload.kinds(), order, handles, recorded, submitted, completed, t0, cpuMs);
     }
 
-    private static Measurement summarize(List<TaskKind> kindsInOrder, List<TaskKind> order, List<TaskHandle<SyntheticTask.Outcome>> handles,
-                                         List<CompletableFuture<?>> recorded, long[] submitted, long[] completed, long t0, double cpuMs) {
+    private static Measurement summarize(List<TaskKind> kindsInOrder, List<TaskKind> order,
+                                         List<TaskHandle<SyntheticTask.Outcome>> handles,
+                                         List<CompletableFuture<?>> recorded, long[] submitted, long[] completed,
+                                         long t0, double cpuMs) {
         int n = handles.size();
         long[] latency = new long[n];
         long[] starts = new long[n];
