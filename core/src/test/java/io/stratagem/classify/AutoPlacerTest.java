@@ -326,4 +326,21 @@ class AutoPlacerTest {
         assertThrows(BackendNotAvailableException.class,
                 () -> a.submit(Task.of("native", Profile.cpu(Duration.ofMillis(1)).isolated(), ctx -> 1)));
     }
+
+    @Test
+    void anUnknownKindWhoseRunsAllFail_stillEndsEveryHeldRun() {
+        AutoStrategy a = open(Semantics.PYTHON);
+        List<TaskHandle<Object>> hs = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            hs.add(a.submit(ctx -> {
+                throw new IllegalStateException("always");
+            }));
+        }
+        for (TaskHandle<Object> h : hs) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> h.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, e.getCause());
+        }
+        assertEquals(0, a.report().kinds().get(0).observations());
+        assertEquals(7L, a.report().kinds().get(0).placements().get(Backend.GIL_THREADS));
+    }
 }

@@ -241,8 +241,9 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
             inner = s.submit(new ObservingTask<>(run.task()));
         } catch (RuntimeException | Error e) {
             addLoad(b, p, -1);
-            kind.ended(null);
+            KindStats.Ended ended = kind.ended(null);
             run.fail(e);
+            afterEnd(kind, ended);
             if (fromSubmit) {
                 throw e;
             }
@@ -260,9 +261,6 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
         inners.remove(run);
         addLoad(b, p, -1);
         KindStats.Ended ended = kind.ended(err == null ? obs : null);
-        if (ended.contradiction() != null) {
-            log.warn("{}: {}", name(), ended.contradiction());
-        }
         if (err == null) {
             run.recordCpuTime(Duration.ofNanos(obs.cpuNanos()));
             run.succeed(obs.value());
@@ -271,12 +269,29 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
         } else {
             run.fail(err instanceof CompletionException && err.getCause() != null ? err.getCause() : err);
         }
+        afterEnd(kind, ended);
+    }
+
+    /**
+     * Reports a contradiction found by an ending run and places the runs its kind held. Runs on a backend's
+     * completion thread, so nothing may escape: a held run that cannot be placed fails with the reason.
+     */
+    private void afterEnd(KindStats kind, KindStats.Ended ended) {
+        if (ended.contradiction() != null) {
+            log.warn("{}: {}", name(), ended.contradiction());
+        }
         for (TaskRun<?> held : ended.release()) {
-            Optional<Profile> known = kind.placementProfile();
-            if (known.isPresent()) {
-                place(held, kind, choose(known.get(), kind), known.get(), false);
-            } else {
-                place(held, kind, observationBackend(), null, false);
+            try {
+                Optional<Profile> known = kind.placementProfile();
+                if (known.isPresent()) {
+                    place(held, kind, choose(known.get(), kind), known.get(), false);
+                } else {
+                    place(held, kind, observationBackend(), null, false);
+                }
+            } catch (RuntimeException | Error e) {
+                if (held.tryStart(null)) {
+                    held.fail(e);
+                }
             }
         }
     }
