@@ -11,6 +11,9 @@ import java.util.List;
  */
 public record LockTimeline(List<Event> events, String ascii, boolean truncated) {
 
+    /** The pseudo-thread whose events are garbage-collection pauses. */
+    public static final String GC = "GC";
+
     public LockTimeline {
         events = List.copyOf(events);
     }
@@ -25,10 +28,15 @@ public record LockTimeline(List<Event> events, String ascii, boolean truncated) 
         return events.stream().mapToLong(Event::endNanos).max().orElse(0);
     }
 
-    /** The threads in order of their first event. */
+    /** The threads in order of their first event; the lane of GC pauses ({@value #GC}) last. */
     public List<String> threads() {
-        return events.stream().sorted(java.util.Comparator.comparingLong(Event::startNanos))
-                .map(Event::thread).distinct().toList();
+        List<String> names = new java.util.ArrayList<>(events.stream()
+                .sorted(java.util.Comparator.comparingLong(Event::startNanos))
+                .map(Event::thread).distinct().filter(n -> !n.equals(GC)).toList());
+        if (events.stream().anyMatch(e -> e.thread().equals(GC))) {
+            names.add(GC);
+        }
+        return names;
     }
 
     /**

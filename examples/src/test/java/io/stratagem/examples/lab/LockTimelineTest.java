@@ -30,6 +30,13 @@ class LockTimelineTest {
     }
 
     @Test
+    void threads_putTheGcLaneLast() {
+        LockTimeline t = new LockTimeline(List.of(e("GC", "GC", 0, 5), e("b", "HOLD", 1, 9), e("a", "WAIT", 2, 9)),
+                "", false);
+        assertEquals(List.of("b", "a", "GC"), t.threads());
+    }
+
+    @Test
     void window_clipsEventsToTheRange() {
         LockTimeline t = new LockTimeline(List.of(e("a", "HOLD", 0, 100), e("b", "WAIT", 50, 300),
                 e("a", "RELEASED", 400, 500)), "", false);
