@@ -4,7 +4,6 @@ import io.stratagem.async.internal.ContextSnapshot;
 import io.stratagem.async.internal.LoopCore;
 import io.stratagem.async.internal.StepClock;
 import io.stratagem.async.internal.ThreadFuture;
-import io.stratagem.async.internal.TimerQueue;
 
 import java.time.Duration;
 import java.util.List;
@@ -337,60 +336,6 @@ public final class EventLoop implements Executor, AutoCloseable {
             throw new IllegalArgumentException("delay must be >= 0, was " + d);
         }
         return d.toNanos();
-    }
-
-    private static final class SleepFuture extends LoopFuture<Void> implements TimerQueue.Timed {
-        SleepFuture(EventLoop loop) {
-            super(loop);
-        }
-
-        @Override
-        public void run() {
-            completeHere(null);
-        }
-
-        @Override
-        public void abandon() {
-            cancelNow();
-        }
-    }
-
-    private static final class TimerEntry extends AtomicInteger implements TimerQueue.Timed, TimerHandle {
-        private static final int PENDING = 0;
-        private static final int FIRED = 1;
-        private static final int CANCELLED = 2;
-        private final Runnable callback;
-
-        TimerEntry(Runnable callback) {
-            this.callback = callback;
-        }
-
-        @Override
-        public void run() {
-            if (compareAndSet(PENDING, FIRED)) {
-                callback.run();
-            }
-        }
-
-        @Override
-        public void abandon() {
-            compareAndSet(PENDING, CANCELLED);
-        }
-
-        @Override
-        public boolean cancel() {
-            return compareAndSet(PENDING, CANCELLED);
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return get() == CANCELLED;
-        }
-
-        @Override
-        public String toString() {
-            return "timer " + callback;
-        }
     }
 
     /** Builds an {@link EventLoop}. Not thread-safe; {@link #build()} validates every field and starts the loop. */

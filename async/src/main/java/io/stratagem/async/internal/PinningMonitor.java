@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Reports carrier-thread pinning from JFR's {@code jdk.VirtualThreadPinned} event (a virtual thread that blocked while
  * it could not unmount: inside {@code synchronized} before JDK 24, in a native frame, in a class initializer). Started
- * only in debug mode: a JFR stream costs a thread and some startup time. Thread-safe.
+ * only in debug mode: a JFR stream costs a thread and some startup time. JFR's events are JVM-wide, so this reports
+ * pinning by any virtual thread of the process, not only the strategy's own. Thread-safe.
  */
 public final class PinningMonitor implements AutoCloseable {
 
@@ -55,8 +56,8 @@ public final class PinningMonitor implements AutoCloseable {
                 }
             }
         }
-        log.warn("{}: a virtual thread pinned its carrier for {} ms at {}; avoid blocking inside synchronized or "
-                + "native code on virtual threads", owner, e.getDuration().toMillis(), at);
+        log.warn("{}: a virtual thread pinned its carrier for {} ms at {}; avoid blocking in native code, class "
+                + "initializers or (before JDK 24) synchronized blocks on virtual threads", owner, e.getDuration().toMillis(), at);
     }
 
     @Override
