@@ -15,15 +15,18 @@ import java.util.Objects;
  * <table class="striped">
  *   <caption>Cost constants</caption>
  *   <tr><th>name</th><th>default</th><th>what it is</th></tr>
+ *   <tr><td>{@code threadStartNanos}</td><td>60 µs</td><td>starting and ending one platform thread (a thread pool
+ *       starts its threads when it is created)</td></tr>
  *   <tr><td>{@code threadHandoffNanos}</td><td>30 µs</td><td>handing one task to a pool thread and its result
  *       back (submit to completion of an empty task, amortised over a batch)</td></tr>
  *   <tr><td>{@code gilSwitchNanos}</td><td>100 µs</td><td>one hand-over of the emulated GIL between two CPU-bound
  *       threads (the cost of a convoy step, on top of the switch interval)</td></tr>
  *   <tr><td>{@code gilSwitchIntervalNanos}</td><td>5 ms</td><td>how long a thread keeps the GIL before it must
  *       offer it ({@code sys.getswitchinterval()})</td></tr>
- *   <tr><td>{@code virtualThreadStartNanos}</td><td>5 µs</td><td>starting and ending one virtual thread</td></tr>
- *   <tr><td>{@code asyncTaskOverheadNanos}</td><td>20 µs</td><td>per-task cost of the async backend (scheduling
- *       on the loop or on a carrier, completion)</td></tr>
+ *   <tr><td>{@code virtualThreadStartNanos}</td><td>5 µs</td><td>starting and ending one virtual thread; with
+ *       {@code threadHandoffNanos}, the async backend's per-task cost when its own probe is not installed</td></tr>
+ *   <tr><td>{@code asyncTaskOverheadNanos}</td><td>10 µs</td><td>the whole per-task cost of the async backend
+ *       (its virtual thread, scheduling on the loop or a carrier, completion), amortised over a batch</td></tr>
  *   <tr><td>{@code workerStartNanos}</td><td>400 ms</td><td>starting one worker JVM until it accepts tasks</td></tr>
  *   <tr><td>{@code pipeRoundTripNanos}</td><td>300 µs</td><td>sending an empty task to a warm worker and reading
  *       its result back</td></tr>
@@ -33,6 +36,7 @@ import java.util.Objects;
  *       in the caller's JVM (payload bytes per second of the round trip)</td></tr>
  * </table>
  *
+ * @param threadStartNanos            see the table
  * @param threadHandoffNanos          see the table
  * @param gilSwitchNanos              see the table
  * @param gilSwitchIntervalNanos      see the table
@@ -44,7 +48,7 @@ import java.util.Objects;
  * @param serializationBytesPerSecond see the table
  * @param measured                    whether any constant was measured on this machine (false: all defaults)
  */
-public record Calibration(double threadHandoffNanos, double gilSwitchNanos, double gilSwitchIntervalNanos,
+public record Calibration(double threadStartNanos, double threadHandoffNanos, double gilSwitchNanos, double gilSwitchIntervalNanos,
                           double virtualThreadStartNanos, double asyncTaskOverheadNanos, double workerStartNanos,
                           double pipeRoundTripNanos, double pipeBytesPerSecond, double serializationBytesPerSecond,
                           boolean measured) {
@@ -56,10 +60,11 @@ public record Calibration(double threadHandoffNanos, double gilSwitchNanos, doub
     /** Largest accepted bandwidth, bytes per second. */
     public static final double MAX_BYTES_PER_SECOND = 1e12;
 
-    private static final Calibration DEFAULTS = new Calibration(30_000, 100_000, 5_000_000, 5_000, 20_000,
+    private static final Calibration DEFAULTS = new Calibration(60_000, 30_000, 100_000, 5_000_000, 5_000, 10_000,
             400_000_000, 300_000, 200e6, 500e6, false);
 
     public Calibration {
+        checkNanos("threadStartNanos", threadStartNanos);
         checkNanos("threadHandoffNanos", threadHandoffNanos);
         checkNanos("gilSwitchNanos", gilSwitchNanos);
         checkNanos("gilSwitchIntervalNanos", gilSwitchIntervalNanos);
@@ -83,6 +88,7 @@ public record Calibration(double threadHandoffNanos, double gilSwitchNanos, doub
     /** The constants by name, in declaration order; {@code measured} is left out. */
     public Map<String, Double> asMap() {
         Map<String, Double> m = new LinkedHashMap<>();
+        m.put("threadStartNanos", threadStartNanos);
         m.put("threadHandoffNanos", threadHandoffNanos);
         m.put("gilSwitchNanos", gilSwitchNanos);
         m.put("gilSwitchIntervalNanos", gilSwitchIntervalNanos);
@@ -111,7 +117,7 @@ public record Calibration(double threadHandoffNanos, double gilSwitchNanos, doub
             }
             m.put(e.getKey(), Objects.requireNonNull(e.getValue(), e.getKey()));
         }
-        return new Calibration(m.get("threadHandoffNanos"), m.get("gilSwitchNanos"), m.get("gilSwitchIntervalNanos"),
+        return new Calibration(m.get("threadStartNanos"), m.get("threadHandoffNanos"), m.get("gilSwitchNanos"), m.get("gilSwitchIntervalNanos"),
                 m.get("virtualThreadStartNanos"), m.get("asyncTaskOverheadNanos"), m.get("workerStartNanos"),
                 m.get("pipeRoundTripNanos"), m.get("pipeBytesPerSecond"), m.get("serializationBytesPerSecond"),
                 measured || !values.isEmpty());

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Measures this machine's costs for the {@link Calibration}: the core probes (thread hand-off, virtual-thread start,
- * serialization) here, then every {@link CalibrationProbe} on the class path, sharing a budget of about
+ * Measures this machine's costs for the {@link Calibration}: the core probes (thread start and hand-off,
+ * virtual-thread start, serialization) here, then every {@link CalibrationProbe} on the class path, sharing a budget of about
  * {@link #TOTAL_BUDGET}. The JVM-wide cache ({@link #cached()}) holds one immutable result: measuring disturbs the
  * machine, so it is done once per JVM. Thread-safe.
  */
@@ -81,8 +81,10 @@ public final class Calibrator {
     public static Calibration measure(Duration budget, List<CalibrationProbe> probes) {
         long start = System.nanoTime();
         Map<String, Double> values = new HashMap<>();
+        values.put("threadStartNanos", threadStartNanos());
         values.put("threadHandoffNanos", threadHandoffNanos());
-        values.put("virtualThreadStartNanos", virtualThreadStartNanos());
+        double vthread = virtualThreadStartNanos();
+        values.put("virtualThreadStartNanos", vthread);
         values.put("serializationBytesPerSecond", serializationBytesPerSecond());
         for (int i = 0; i < probes.size(); i++) {
             CalibrationProbe probe = probes.get(i);
@@ -95,6 +97,8 @@ public final class Calibrator {
             }
             values.putAll(run(probe, share));
         }
+        // without the async backend's own probe, its per-task cost is a virtual thread plus a hand-off
+        values.putIfAbsent("asyncTaskOverheadNanos", vthread + values.get("threadHandoffNanos"));
         Calibration c = Calibration.defaults().with(values);
         log.info("calibration measured in {} ms: {}", (System.nanoTime() - start) / 1_000_000, c.asMap());
         return c;
@@ -158,6 +162,29 @@ public final class Calibrator {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Starting and joining one platform thread, amortised over a batch. */
+    static double threadStartNanos() {
+        int n = 200;
+        double best = Double.MAX_VALUE;
+        try {
+            for (int round = 0; round < 3; round++) {
+                long t0 = System.nanoTime();
+                Thread[] ts = new Thread[n];
+                for (int i = 0; i < n; i++) {
+                    ts[i] = Thread.ofPlatform().daemon().name("stratagem-calibration-start").start(() -> { });
+                }
+                for (Thread t : ts) {
+                    t.join();
+                }
+                best = Math.min(best, (double) (System.nanoTime() - t0) / n);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Calibration.defaults().threadStartNanos();
+        }
+        return best;
     }
 
     /** Starting and joining one virtual thread, amortised over a batch. */

@@ -20,10 +20,11 @@ import static io.stratagem.internal.classify.Units.time;
  *   <li><b>Threads</b> ({@code T = min(32, K + 4)} threads, as {@code ThreadPoolExecutor}): each thread runs its
  *       share one after another, {@code ceil(N/T)·(c + w)}. Under {@link Semantics#PYTHON} all CPU serializes on
  *       the GIL ({@code N·c}) plus a GIL hand-over for every switch interval of contended CPU and two per wait;
- *       under {@link Semantics#JVM} CPU spreads over {@code min(T, K)} cores. Plus a hand-off per task.</li>
+ *       under {@link Semantics#JVM} CPU spreads over {@code min(T, K)} cores. Plus a hand-off per task, and the
+ *       start of the pool's threads.</li>
  *   <li><b>Async</b>: unbounded concurrency, so waits overlap entirely ({@code + w}). {@code LOOP} mode
  *       ({@code PYTHON}) runs one task at a time: {@code N·c + w}; {@code PARALLEL} ({@code JVM}) spreads CPU over
- *       the {@code K} carriers: {@code max(N·c/K, c) + w}. Plus a virtual-thread start and scheduling per task.</li>
+ *       the {@code K} carriers: {@code max(N·c/K, c) + w}. Plus the backend's measured per-task cost.</li>
  *   <li><b>Process pool</b> ({@code P = K} workers): worker start-up, then each worker runs its share one after
  *       another, each task paying a pipe round trip and its payload at the pipe bandwidth:
  *       {@code ceil(N/P)·(c + w + transfer)}, never less than the CPU spread over the cores or the payload through
@@ -82,13 +83,15 @@ public final class CostModel {
     private static Estimate batch(Backend b, Profile p, int n, int cores, Calibration cal, Semantics sem,
                                   boolean warm) {
         return switch (b) {
-            case GIL_THREADS -> threads(p, n, cores, cal, sem);
+            case GIL_THREADS -> threads(p, n, cores, cal, sem, warm);
             case ASYNC -> async(p, n, cores, cal, sem);
             case PROCESS_POOL -> processes(p, n, cores, cal, warm);
         };
     }
 
-    private static Estimate threads(Profile p, int n, int cores, Calibration cal, Semantics sem) {
+    private static Estimate threads(Profile p, int n, int cores, Calibration cal, Semantics sem, boolean warm) {
+        // the pool starts all its threads when it is created
+        double startup = warm ? 0 : defaultThreads(cores) * cal.threadStartNanos();
         double c = p.cpuTime().toNanos();
         double w = p.waitTime().toNanos();
         int t = Math.min(n, defaultThreads(cores));
@@ -106,14 +109,14 @@ public final class CostModel {
                     ? "under the GIL " + n + " task(s) serialize to " + time(serial) + " (" + time(gil + handoff)
                             + " of it GIL hand-overs and hand-offs)"
                     : t + " threads overlap the waits under the GIL: " + time(held);
-            return new Estimate(Backend.GIL_THREADS, Math.max(serial, held), Math.max(n * c, chain),
-                    gil + handoff, 0, 0, 1, how);
+            return new Estimate(Backend.GIL_THREADS, startup + Math.max(serial, held), Math.max(n * c, chain),
+                    gil + handoff, 0, startup, 1, how);
         }
         int onCores = Math.min(t, cores);
         double spread = n * c / onCores;
         double handoff = n * cal.threadHandoffNanos() / onCores;
         double compute = Math.max(spread, chain);
-        return new Estimate(Backend.GIL_THREADS, compute + handoff, compute, handoff, 0, 0, t,
+        return new Estimate(Backend.GIL_THREADS, startup + compute + handoff, compute, handoff, 0, startup, t,
                 t + " free threads on " + cores + " core(s): " + time(compute) + " (+ " + time(handoff)
                         + " hand-offs)");
     }
@@ -121,7 +124,7 @@ public final class CostModel {
     private static Estimate async(Profile p, int n, int cores, Calibration cal, Semantics sem) {
         double c = p.cpuTime().toNanos();
         double w = p.waitTime().toNanos();
-        double perTask = cal.virtualThreadStartNanos() + cal.asyncTaskOverheadNanos();
+        double perTask = cal.asyncTaskOverheadNanos();
         if (sem == Semantics.PYTHON) {
             double compute = n * c + w;
             double overhead = n * perTask;
