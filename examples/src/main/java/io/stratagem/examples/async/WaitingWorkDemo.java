@@ -20,16 +20,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The seed document's two waiting problems, measured: "your web server gets a new request every second" (here every
- * 100 ms, each request waiting 400 ms on a database) and "you're calling an API or a slow database" (40 calls of
- * 100 ms). Each is run sequentially, on a pool of 4 threads, on the {@link EventLoop} and on {@link AsyncStrategy}.
+ * 50 ms, each request waiting 400 ms on a database, so 8 are in flight and a pool of 4 threads falls behind) and
+ * "you're calling an API or a slow database" (40 calls of 100 ms). Each is run sequentially, on a pool of 4 threads, on the {@link EventLoop} and on {@link AsyncStrategy}.
  * Finally a CPU-heavy request shows why LOOP mode (asyncio) stalls and how the misplaced-task report flags it.
  *
  * <p>Run: {@code java -cp <examples classpath> io.stratagem.examples.async.WaitingWorkDemo}
  */
 public final class WaitingWorkDemo {
 
-    private static final int REQUESTS = 20;
-    private static final Duration ARRIVAL = Duration.ofMillis(100);
+    private static final int REQUESTS = 16;
+    private static final Duration ARRIVAL = Duration.ofMillis(50);
     private static final Duration DB_WAIT = Duration.ofMillis(400);
     private static final int CALLS = 40;
     private static final Duration CALL_WAIT = Duration.ofMillis(100);
@@ -150,10 +150,12 @@ public final class WaitingWorkDemo {
     }
 
     private static Latencies webServerLoop() throws Exception {
-        long start = System.nanoTime();
         double[] lat = new double[REQUESTS];
+        long[] begin = new long[1];
         try (EventLoop loop = EventLoop.create()) {
             loop.runUntilComplete(() -> {
+                long start = System.nanoTime(); // on the loop, when the first request can arrive
+                begin[0] = start;
                 List<LoopFuture<Void>> handled = new ArrayList<>();
                 for (int i = 0; i < REQUESTS; i++) {
                     int n = i;
@@ -165,7 +167,7 @@ public final class WaitingWorkDemo {
                 return loop.gather(handled);
             });
         }
-        return summary(start, lat);
+        return summary(begin[0], lat);
     }
 
     private static Latencies webServerStrategy(Strategy s) throws Exception {
