@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The seed document's two waiting problems, measured: "your web server gets a new request every second" (here every
  * 50 ms, each request waiting 400 ms on a database, so 8 are in flight and a pool of 4 threads falls behind) and
- * "you're calling an API or a slow database" (40 calls of 100 ms). Each is run sequentially, on a pool of 4 threads, on the {@link EventLoop} and on {@link AsyncStrategy}.
- * Finally a CPU-heavy request shows why LOOP mode (asyncio) stalls and how the misplaced-task report flags it.
+ * "you're calling an API or a slow database" (40 calls of 100 ms). Each is run sequentially, on a pool of 4 threads,
+ * on the {@link EventLoop} and on {@link AsyncStrategy}. Finally a CPU-heavy request shows why LOOP mode (asyncio) stalls and how the misplaced-task report flags it.
  *
  * <p>Run: {@code java -cp <examples classpath> io.stratagem.examples.async.WaitingWorkDemo}
  */
