@@ -95,7 +95,8 @@ public final class Calibrator {
                         probe.backend());
                 continue;
             }
-            values.putAll(run(probe, share));
+            // a probe may overrun its share into what is left, never past the total budget
+            values.putAll(run(probe, share, Duration.ofNanos(Math.min(2 * share.toNanos(), left))));
         }
         // without the async backend's own probe, its per-task cost is a virtual thread plus a hand-off
         values.putIfAbsent("asyncTaskOverheadNanos", vthread + values.get("threadHandoffNanos"));
@@ -104,7 +105,7 @@ public final class Calibrator {
         return c;
     }
 
-    private static Map<String, Double> run(CalibrationProbe probe, Duration share) {
+    private static Map<String, Double> run(CalibrationProbe probe, Duration share, Duration patience) {
         CompletableFuture<Map<String, Double>> result = new CompletableFuture<>();
         Thread t = Thread.ofPlatform().daemon().name("stratagem-calibration-" + probe.backend()).unstarted(() -> {
             try {
@@ -115,13 +116,13 @@ public final class Calibrator {
         });
         t.start();
         try {
-            Map<String, Double> m = result.get(share.toNanos() * 2, TimeUnit.NANOSECONDS);
+            Map<String, Double> m = result.get(patience.toNanos(), TimeUnit.NANOSECONDS);
             Calibration.defaults().with(m); // validates names and ranges before they are mixed with the others
             return m;
         } catch (TimeoutException e) {
             t.interrupt();
             log.warn("calibration: the {} probe overran {} ms; its constants keep their defaults", probe.backend(),
-                    share.toMillis() * 2);
+                    patience.toMillis());
         } catch (ExecutionException | IllegalArgumentException e) {
             log.warn("calibration: the {} probe failed; its constants keep their defaults", probe.backend(),
                     e instanceof ExecutionException ? e.getCause() : e);
