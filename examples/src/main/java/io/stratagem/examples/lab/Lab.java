@@ -154,10 +154,7 @@ public final class Lab implements Callable<Integer> {
                 w = arrival == null ? d : new LabWorkload(d.kinds(), arrival);
             }
         } catch (IllegalArgumentException e) {
-            String option = workloadFile != null ? "--workload" : tasks != null && e.getMessage().startsWith("tasks")
-                    ? "--tasks" : e.getMessage().startsWith("cpu") ? "--cpu" : e.getMessage().startsWith("wait")
-                    ? "--wait" : "--payload";
-            throw usage("Invalid value for option '" + option + "': " + e.getMessage());
+            throw usage("Invalid value for option '" + optionOf(e.getMessage()) + "': " + e.getMessage());
         }
         List<String> contenders = backends;
         if (contenders == null) {
@@ -178,6 +175,19 @@ public final class Lab implements Callable<Integer> {
             throw usage("Invalid value for option '--timeout': must be more than 0");
         }
         return new LabSession(w, semantics, List.copyOf(new LinkedHashSet<>(contenders)), repetitions, parallelism);
+    }
+
+    /** The option behind a {@link TaskKind} or {@link WorkloadFile} rejection: their messages start with the field. */
+    private String optionOf(String message) {
+        if (workloadFile != null) {
+            return "--workload";
+        }
+        for (String field : List.of("tasks", "cpu", "wait")) {
+            if (message.startsWith(field + " ")) {
+                return "--" + field;
+            }
+        }
+        return "--payload"; // "input payload ..." or "output payload ..."
     }
 
     private CommandLine.ParameterException usage(String message) {
