@@ -81,6 +81,9 @@ class LabOptionsTest {
             "--repetitions 0           => Invalid value for option '--repetitions': must be between 1 and 50",
             "--parallelism -1          => Invalid value for option '--parallelism': must be between 0",
             "--timeout 0               => Invalid value for option '--timeout': must be more than 0",
+            "--payload 65MiB           => Invalid value for option '--payload': input payload must be between 0 and 64MiB",
+            "--wait 11s                => Invalid value for option '--wait': wait must be between 0 and 10s",
+            "--workload no-such.lab    => Invalid value for option '--workload': cannot read no-such.lab",
             "--workload x.lab --tasks 3 => --workload cannot be combined with --tasks"})
     void badValues_areRejected_namingTheOptionAndTheAcceptedForm(String args, String expected) {
         String err = rejected(args.strip().split("\\s+"));
