@@ -62,37 +62,41 @@ public final class AsyncScaleBench {
         Map<String, Row> rows = new LinkedHashMap<>();
         String childCmd = java + " -cp <cp> " + ScaleChild.class.getName() + " <variant> <k> " + waitMs;
         for (int k : ks) {
-            for (String v : List.of("loop", "strategy", "rawvt")) {
+            for (String v : List.of("loop", "strategy", "bare", "rawvt")) {
                 rows.put(v + k, child(java, cp, v, k, waitMs));
             }
         }
-        for (String v : List.of("loop", "strategy", "rawvt")) {
+        for (String v : List.of("loop", "strategy", "bare", "rawvt")) {
             rows.put(v + "-trivial", child(java, cp, v + "-trivial", trivial, 0));
         }
 
         System.out.println();
         System.out.printf(Locale.ROOT, "K tasks that each wait %.1f s: wall s / overhead µs per task beyond the wait / peak RSS MiB%n", wait);
-        System.out.println("| K | CPython asyncio | EventLoop | AsyncStrategy | raw VT executor | CPython/EventLoop overhead | AsyncStrategy/raw overhead | AsyncStrategy/raw RSS | EventLoop wall / wait |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| K | CPython asyncio | EventLoop | AsyncStrategy | core floor | raw VT executor | CPython/EventLoop overhead | AsyncStrategy/raw overhead | AsyncStrategy/raw RSS | core floor/raw overhead | EventLoop wall / wait |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (int k : ks) {
             Row p = pyRow(pyJson, k);
             Row l = rows.get("loop" + k);
             Row s = rows.get("strategy" + k);
+            Row b = rows.get("bare" + k);
             Row r = rows.get("rawvt" + k);
-            System.out.printf(Locale.ROOT, "| %,d | %s | %s | %s | %s | %.1f× | %.2f× | %.2f× | %.2f× |%n", k,
-                    cell(p, wait, k), cell(l, wait, k), cell(s, wait, k), cell(r, wait, k),
+            System.out.printf(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %.1f× | %.2f× | %.2f× | %.2f× | %.2f× |%n", k,
+                    cell(p, wait, k), cell(l, wait, k), cell(s, wait, k), cell(b, wait, k), cell(r, wait, k),
                     p.overheadUs(wait, k) / l.overheadUs(wait, k),
-                    s.overheadUs(wait, k) / r.overheadUs(wait, k), s.rssMib() / r.rssMib(), l.wallS() / wait);
+                    s.overheadUs(wait, k) / r.overheadUs(wait, k), s.rssMib() / r.rssMib(),
+                    b.overheadUs(wait, k) / r.overheadUs(wait, k), l.wallS() / wait);
         }
         double pyTrivial = number(pyJson, "\"trivial\":\\s*\\{[^}]*\"us_per_task\":\\s*([0-9.]+)");
         System.out.println();
         System.out.printf(Locale.ROOT, "Gather of %,d trivial tasks, µs per task (best of 5 after 5 warm-up rounds for Java)%n", trivial);
-        System.out.println("| CPython asyncio | EventLoop | AsyncStrategy | raw VT executor | CPython/EventLoop | AsyncStrategy/raw |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| CPython asyncio | EventLoop | AsyncStrategy | core floor | raw VT executor | CPython/EventLoop | AsyncStrategy/raw | core floor/raw |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         double lt = rows.get("loop-trivial").wallS() / trivial * 1e6;
         double st = rows.get("strategy-trivial").wallS() / trivial * 1e6;
+        double bt = rows.get("bare-trivial").wallS() / trivial * 1e6;
         double rt = rows.get("rawvt-trivial").wallS() / trivial * 1e6;
-        System.out.printf(Locale.ROOT, "| %.2f | %.3f | %.3f | %.3f | %.1f× | %.2f× |%n", pyTrivial, lt, st, rt, pyTrivial / lt, st / rt);
+        System.out.printf(Locale.ROOT, "| %.2f | %.3f | %.3f | %.3f | %.3f | %.1f× | %.2f× | %.2f× |%n", pyTrivial, lt, st, bt, rt,
+                pyTrivial / lt, st / rt, bt / rt);
         System.out.println();
         System.out.println("Java variants: " + childCmd + " (one JVM each, default heap: max "
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MiB here)");

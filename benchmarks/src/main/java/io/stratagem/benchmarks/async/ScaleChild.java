@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
 /**
  * One measured variant in its own JVM (so peak RSS is that variant's alone), run by {@link AsyncScaleBench}. Prints
  * one JSON object on its last line. Usage: {@code ScaleChild <variant> <k> <waitMillis>}; variants: {@code loop},
- * {@code strategy}, {@code rawvt} (K tasks that each wait) and {@code loop-trivial}, {@code strategy-trivial},
+ * {@code strategy}, {@code bare} (core's AbstractStrategy alone), {@code rawvt} (K tasks that each wait) and {@code loop-trivial}, {@code strategy-trivial},
  * {@code rawvt-trivial} (K trivial tasks gathered).
  */
 public final class ScaleChild {
@@ -79,7 +79,8 @@ public final class ScaleChild {
         static Runner of(String name) {
             return switch (name) {
                 case "loop" -> new LoopRunner();
-                case "strategy" -> new StrategyRunner();
+                case "strategy" -> new StrategyRunner(AsyncStrategy.create());
+                case "bare" -> new StrategyRunner(new BareCoreStrategy());
                 case "rawvt" -> new RawRunner();
                 default -> throw new IllegalArgumentException("unknown variant " + name);
             };
@@ -124,9 +125,13 @@ public final class ScaleChild {
         }
     }
 
-    /** AsyncStrategy (PARALLEL, no limit): a virtual thread per task, waiting in ctx.sleep. */
+    /** AsyncStrategy (PARALLEL, no limit), or core's bare floor: a virtual thread per task, waiting in ctx.sleep. */
     private static final class StrategyRunner implements Runner {
-        private final Strategy s = AsyncStrategy.create();
+        private final Strategy s;
+
+        StrategyRunner(Strategy s) {
+            this.s = s;
+        }
 
         @Override
         public double sleepers(int k, Duration wait) {
