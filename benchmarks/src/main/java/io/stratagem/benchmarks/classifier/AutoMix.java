@@ -45,7 +45,7 @@ public final class AutoMix {
                     Work.of("heavy-cpu-100ms", Duration.ofMillis(100), Duration.ZERO, 0, 0)));
         }
         for (int i = 0; i < 30; i++) {
-            undeclared.add(Work.of("undeclared-20ms-cpu-20ms-wait", Duration.ofMillis(20), Duration.ofMillis(20), 0, 0));
+            undeclared.add(Work.of("undeclared-cpu20-wait20", Duration.ofMillis(20), Duration.ofMillis(20), 0, 0));
         }
         List<Task<byte[]>> mixed = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
