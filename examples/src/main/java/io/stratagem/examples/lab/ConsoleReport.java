@@ -119,8 +119,13 @@ public final class ConsoleReport {
         } else {
             sb.append("  measured regret: n/a (the recommended backend was not run)\n");
         }
-        r.result("AUTO", a.semantics()).ifPresent(auto -> sb.append(String.format(Locale.ROOT,
-                "  auto placement (each task placed by the classifier): %.0f ms%n", auto.median().makespanMs())));
+        r.result("AUTO", a.semantics()).ifPresent(auto -> {
+            sb.append(String.format(Locale.ROOT, "  AUTO (each task placed by the classifier, all backends at once): "
+                    + "%.0f ms", auto.median().makespanMs()));
+            best.ifPresent(b -> sb.append(String.format(Locale.ROOT, ", %.2fx the fastest single backend",
+                    auto.median().makespanMs() / b.median().makespanMs())));
+            sb.append('\n');
+        });
     }
 
     private static String pad(String s, int width) {

@@ -187,6 +187,13 @@ public final class HtmlReport {
                 sb.append("regret not measurable (the recommended backend was not run).");
             }
             sb.append("</p>\n");
+            r.result("AUTO", a.semantics()).ifPresent(auto -> {
+                sb.append(String.format(Locale.ROOT, "<p><b>AUTO</b> (each task placed by the classifier, all "
+                        + "backends at once): %.0f ms", auto.median().makespanMs()));
+                best.ifPresent(b -> sb.append(String.format(Locale.ROOT, ", %.2f&#215; the fastest single backend",
+                        auto.median().makespanMs() / b.median().makespanMs())));
+                sb.append(".</p>\n");
+            });
         }
     }
 }

@@ -115,6 +115,7 @@ public final class JsonReport {
         o.put("recommendedMakespanMs", r.result(a.backend(), a.semantics()).map(b -> b.median().makespanMs())
                 .orElse(null));
         o.put("regret", r.regret(a).map(x -> Math.round(x * 1000) / 1000.0).orElse(null));
+        o.put("autoMakespanMs", r.result("AUTO", a.semantics()).map(b -> b.median().makespanMs()).orElse(null));
         return o;
     }
 

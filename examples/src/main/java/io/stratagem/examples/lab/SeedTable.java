@@ -46,7 +46,7 @@ public final class SeedTable {
                 new Row("Memory", List.of("Shared memory", "Shared memory", "Isolated (pipes/queues)"),
                         r -> List.of(r.sharesMemory() ? "shared (same object back)" : "isolated (a copy back)")),
                 new Row("Parallelism", List.of("No", "No", "Yes"),
-                        r -> List.of("peak " + r.median().peakRunning() + " tasks running")),
+                        r -> List.of("peak " + r.median().peakRunning() + " tasks in flight")),
                 new Row("Speed (I/O vs CPU)", List.of("Very fast for I/O", "Okay for I/O, bad for CPU",
                         "Great for CPU-heavy tasks"),
                         r -> List.of(fmt("makespan %.0f ms", r.median().makespanMs()),
