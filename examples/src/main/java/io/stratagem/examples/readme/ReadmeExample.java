@@ -20,7 +20,7 @@ public final class ReadmeExample {
     public static void main(String[] args) {
         Task<Long> work = ctx -> {
             long n = 0;
-            for (int i = 0; i < 20_000_000; i++) {
+            for (int i = 0; i < 100_000_000; i++) {
                 n += i % 7;
                 if ((i & 0xFFFF) == 0) ctx.checkpoint();   // where the GIL may switch and cancellation gets in
             }
@@ -28,11 +28,23 @@ public final class ReadmeExample {
         };
         for (Semantics semantics : Semantics.values()) {
             for (Backend backend : Backend.values()) {
+                run(work, backend, semantics, true);   // warm-up: the JIT compiles the loop
+                run(work, backend, semantics, false);
+            }
+        }
+    }
+
+    private static void run(Task<Long> work, Backend backend, Semantics semantics, boolean warmUp) {
+        {
+            {
                 long start = System.nanoTime();
                 try (Strategy s = Strategy.create(backend, StrategyOptions.defaults().withSemantics(semantics))) {
                     List<TaskHandle<Long>> hs = List.of(s.submit(work), s.submit(work));
                     for (TaskHandle<Long> h : hs) {
                         h.join();
+                    }
+                    if (warmUp) {
+                        return;
                     }
                     System.out.printf("%-12s %-6s both done in %4d ms (each ran %s)%n", backend, semantics,
                             (System.nanoTime() - start) / 1_000_000,
