@@ -61,6 +61,11 @@ public final class ConsoleReport {
     }
 
     private static void seedTable(StringBuilder sb, LabResult r) {
+        seedRows(sb, r);
+        sb.append("(*: the fastest of the three for that kind of task, by median latency)\n");
+    }
+
+    private static void seedRows(StringBuilder sb, LabResult r) {
         sb.append("Asyncio vs Threading vs Multiprocessing: the seed's claims, and what this machine measured\n");
         sb.append(pad("", LABEL));
         for (int c = 0; c < 3; c++) {

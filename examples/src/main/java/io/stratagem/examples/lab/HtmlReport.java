@@ -144,7 +144,8 @@ public final class HtmlReport {
                 sb.append("</tr>");
             }
         }
-        sb.append("</table>\n");
+        sb.append("</table>\n<p class=\"muted\">*: the fastest of the three backends for that kind of task, by "
+                + "median latency.</p>\n");
     }
 
     private static void recommendations(StringBuilder sb, LabResult r) {

@@ -5,6 +5,7 @@ import io.stratagem.Semantics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -15,6 +16,8 @@ public final class SeedTable {
 
     /** The seed's three columns, and the backend that plays each. */
     public static final List<String> COLUMNS = List.of("Asyncio", "Threading", "Multiprocessing");
+    private static final String BEST_FOR = "Best For";
+
     /** The backend names, in column order. */
     public static final List<String> BACKENDS = List.of("ASYNC", "GIL_THREADS", "PROCESS_POOL");
 
@@ -41,7 +44,7 @@ public final class SeedTable {
                         "OS threads, serialized by GIL", "Real processes, parallel"),
                         r -> List.of(r.median().osThreads() + " OS thread" + plural(r.median().osThreads()) + ", "
                                 + r.median().processes() + " process" + (r.median().processes() == 1 ? "" : "es"))),
-                new Row("Best For", List.of("I/O-bound (network, DB, APIs)", "Light CPU work, disk I/O",
+                new Row(BEST_FOR, List.of("I/O-bound (network, DB, APIs)", "Light CPU work, disk I/O",
                         "CPU-bound (image, ML, crypto)"), SeedTable::kindLatencies),
                 new Row("Memory", List.of("Shared memory", "Shared memory", "Isolated (pipes/queues)"),
                         r -> List.of(r.sharesMemory() ? "shared (same object back)" : "isolated (a copy back)")),
@@ -53,9 +56,29 @@ public final class SeedTable {
                                 fmt("%.1f tasks/s", r.median().throughputPerSec()))));
     }
 
-    /** The measured lines of {@code row} for the backend of column {@code column} under {@code s}. */
+    /** Marks, in the "Best For" row, the backend with the lowest median latency for a task kind. */
+    public static final String FASTEST_MARK = " *";
+
+    /**
+     * The measured lines of {@code row} for the backend of column {@code column} under {@code s}; in the "Best For"
+     * row a kind's line ends with {@link #FASTEST_MARK} where this backend served that kind fastest of the three.
+     */
     public static List<String> measured(LabResult result, Row row, int column, Semantics s) {
-        return result.result(BACKENDS.get(column), s).map(row.measured()).orElse(List.of("not run"));
+        Optional<BackendResult> r = result.result(BACKENDS.get(column), s);
+        if (r.isEmpty()) {
+            return List.of("not run");
+        }
+        if (!row.feature().equals(BEST_FOR)) {
+            return row.measured().apply(r.get());
+        }
+        List<String> lines = new ArrayList<>();
+        for (Measurement.KindLatency k : r.get().median().kinds()) {
+            boolean fastest = BACKENDS.stream().map(b -> result.result(b, s)).flatMap(Optional::stream)
+                    .flatMap(x -> x.median().kinds().stream()).filter(x -> x.kind().equals(k.kind()))
+                    .allMatch(x -> x.p50Ms() >= k.p50Ms());
+            lines.add(fmt("%s p50 %.0f ms", k.kind(), k.p50Ms()) + (fastest ? FASTEST_MARK : ""));
+        }
+        return lines;
     }
 
     private static List<String> kindLatencies(BackendResult r) {

@@ -126,6 +126,33 @@ class ReportsTest {
         assertTrue(text.contains("shared (same object back)"), text);
     }
 
+    @Test
+    void seedTable_marksTheFastestBackendForEachKind() {
+        SeedTable.Row bestFor = SeedTable.rows().stream().filter(r -> r.feature().equals("Best For")).findFirst()
+                .orElseThrow();
+        for (Semantics s : result.semantics()) {
+            for (String kind : List.of("io", "cpu")) {
+                double fastest = Double.MAX_VALUE;
+                int fastestColumn = -1;
+                int marked = 0;
+                for (int c = 0; c < 3; c++) {
+                    double p50 = result.result(SeedTable.BACKENDS.get(c), s).orElseThrow().median().kinds().stream()
+                            .filter(k -> k.kind().equals(kind)).findFirst().orElseThrow().p50Ms();
+                    if (p50 < fastest) {
+                        fastest = p50;
+                        fastestColumn = c;
+                    }
+                    marked += SeedTable.measured(result, bestFor, c, s).stream()
+                            .filter(l -> l.startsWith(kind + " ") && l.endsWith(SeedTable.FASTEST_MARK)).count();
+                }
+                int col = fastestColumn;
+                assertTrue(SeedTable.measured(result, bestFor, col, s).stream()
+                        .anyMatch(l -> l.startsWith(kind + " ") && l.endsWith(SeedTable.FASTEST_MARK)), kind);
+                assertTrue(marked >= 1 && marked <= 3, "marked " + marked);
+            }
+        }
+    }
+
     private static List<String> strings(JsonArray a) {
         return a.asList().stream().map(JsonElement::getAsString).toList();
     }
