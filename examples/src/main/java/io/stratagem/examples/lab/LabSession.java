@@ -56,8 +56,8 @@ public record LabSession(LabWorkload workload, List<Semantics> semantics, List<S
                 step++;
                 String label = String.format(Locale.ROOT, "[%d/%d] %-6s %-12s", step, steps,
                         JsonReport.name(s), backend);
-                progress.print(label + " starting");
-                progress.flush();
+                progress.println(label + " running " + repetitions + " time" + (repetitions == 1 ? "" : "s")
+                        + " after a warm-up...");
                 long t0 = System.nanoTime();
                 try (Strategy strategy = contenders.create(backend, s, parallelism)) {
                     runner.warmUp(strategy, 2 * cores);
@@ -70,7 +70,8 @@ public record LabSession(LabWorkload workload, List<Semantics> semantics, List<S
                         }
                         Measurement m = runner.run(strategy, workload);
                         reps.add(m);
-                        progress.printf(Locale.ROOT, "%s%.0f ms", rep == 0 ? " ... " : ", ", m.makespanMs());
+                        progress.printf(Locale.ROOT, "%s%.0f ms", rep == 0 ? "      makespan " : ", ",
+                                m.makespanMs());
                         progress.flush();
                     }
                     if (s == Semantics.PYTHON && backend.equals("GIL_THREADS")) {
@@ -82,9 +83,9 @@ public record LabSession(LabWorkload workload, List<Semantics> semantics, List<S
                         notes.add(JsonReport.name(s) + " " + backend + ": " + result.median().failed()
                                 + " tasks failed, first: " + result.median().firstFailure());
                     }
-                    progress.printf(Locale.ROOT, "  (start-up %.0f ms)%n", startupMs);
+                    progress.printf(Locale.ROOT, "  (start-up and warm-up %.0f ms)%n", startupMs);
                 } catch (RuntimeException e) {
-                    progress.println(" FAILED: " + e);
+                    progress.println("      FAILED: " + e);
                     notes.add(JsonReport.name(s) + " " + backend + " could not run: " + e.getMessage());
                 }
             }
