@@ -93,6 +93,17 @@ class AsyncStrategyTest {
     }
 
     @Test
+    void loopMode_nestedWaits_handThePermitOverOnceAndTakeItBackOnce() throws Exception {
+        AsyncStrategy s = open(AsyncStrategy.builder().mode(AsyncStrategy.Mode.LOOP));
+        TaskHandle<Integer> nested = s.submit(ctx -> ctx.blocking(() -> {
+            ctx.sleep(Duration.ofMillis(1)); // a wait inside a wait must not take the permit back early
+            return 1;
+        }));
+        assertEquals(1, nested.get(30, TimeUnit.SECONDS));
+        assertEquals(2, s.submit(ctx -> 2).get(30, TimeUnit.SECONDS), "the permit was returned exactly once");
+    }
+
+    @Test
     void parallelMode_runsCpuWorkAtTheSameTime() {
         AsyncStrategy s = open(AsyncStrategy.builder());
         AtomicBoolean a = new AtomicBoolean();

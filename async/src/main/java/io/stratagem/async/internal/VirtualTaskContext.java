@@ -32,6 +32,7 @@ public final class VirtualTaskContext extends BasicTaskContext implements Runnab
     private long waitNanos;
     private long startNanos;
     private long endNanos;
+    private int waitDepth;
 
     public VirtualTaskContext(TaskRun<?> run, Semaphore permit, StepClock clock, TaskStatsTable stats,
                               ContextSnapshot context, Admission admission) {
@@ -65,7 +66,7 @@ public final class VirtualTaskContext extends BasicTaskContext implements Runnab
         } else {
             execute();
         }
-        stats.record(run.name(), busyNanos(), runNanos());
+        stats.record(run.name(), run.id(), busyNanos(), runNanos());
     }
 
     private void execute() {
@@ -126,6 +127,9 @@ public final class VirtualTaskContext extends BasicTaskContext implements Runnab
 
     private long pause() {
         long now = System.nanoTime();
+        if (waitDepth++ > 0) {
+            return now; // nested: the outer wait already handed the permit over and counts the time
+        }
         if (holding) {
             clock.step(run.name(), now - segmentStart);
             holding = false;
@@ -135,6 +139,9 @@ public final class VirtualTaskContext extends BasicTaskContext implements Runnab
     }
 
     private void resume(long pausedAt) {
+        if (--waitDepth > 0) {
+            return; // a nested wait (ctx.sleep inside ctx.blocking) ended; the outer one still waits
+        }
         if (permit != null) {
             permit.acquireUninterruptibly();
             holding = true;
