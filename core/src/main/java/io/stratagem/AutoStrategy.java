@@ -18,6 +18,11 @@ import io.stratagem.internal.classify.AutoPlacer;
  *       observed.</li>
  * </ul>
  *
+ * <p>A task's handle reports {@link TaskState#RUNNING} from the moment it is placed on a backend, where it may still
+ * queue; cancelling it then cancels it on that backend (stage {@code NOT_STARTED} if it had not started there).
+ * {@link #shutdownNow()} returns only the tasks still held for observation. Closing this strategy closes the
+ * backends it created.
+ *
  * <p>Thread-safe, like every strategy. {@link #backend()} returns {@link Backend#GIL_THREADS}, where unknown kinds
  * are observed first; {@link #report()} says where each kind really went.
  */

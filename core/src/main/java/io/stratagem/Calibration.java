@@ -27,6 +27,8 @@ import java.util.Objects;
  *       {@code threadHandoffNanos}, the async backend's per-task cost when its own probe is not installed</td></tr>
  *   <tr><td>{@code asyncTaskOverheadNanos}</td><td>10 µs</td><td>the whole per-task cost of the async backend
  *       (its virtual thread, scheduling on the loop or a carrier, completion), amortised over a batch</td></tr>
+ *   <tr><td>{@code loopHandoffNanos}</td><td>100 µs</td><td>handing the event loop ({@code LOOP} mode) from one
+ *       task that computes to the next one queued for it</td></tr>
  *   <tr><td>{@code workerStartNanos}</td><td>400 ms</td><td>starting one worker JVM until it accepts tasks</td></tr>
  *   <tr><td>{@code pipeRoundTripNanos}</td><td>300 µs</td><td>sending an empty task to a warm worker and reading
  *       its result back</td></tr>
@@ -42,6 +44,7 @@ import java.util.Objects;
  * @param gilSwitchIntervalNanos      see the table
  * @param virtualThreadStartNanos     see the table
  * @param asyncTaskOverheadNanos      see the table
+ * @param loopHandoffNanos            see the table
  * @param workerStartNanos            see the table
  * @param pipeRoundTripNanos          see the table
  * @param pipeBytesPerSecond          see the table
@@ -49,7 +52,8 @@ import java.util.Objects;
  * @param measured                    whether any constant was measured on this machine (false: all defaults)
  */
 public record Calibration(double threadStartNanos, double threadHandoffNanos, double gilSwitchNanos, double gilSwitchIntervalNanos,
-                          double virtualThreadStartNanos, double asyncTaskOverheadNanos, double workerStartNanos,
+                          double virtualThreadStartNanos, double asyncTaskOverheadNanos, double loopHandoffNanos,
+                          double workerStartNanos,
                           double pipeRoundTripNanos, double pipeBytesPerSecond, double serializationBytesPerSecond,
                           boolean measured) {
 
@@ -61,7 +65,7 @@ public record Calibration(double threadStartNanos, double threadHandoffNanos, do
     public static final double MAX_BYTES_PER_SECOND = 1e12;
 
     private static final Calibration DEFAULTS = new Calibration(60_000, 30_000, 100_000, 5_000_000, 5_000, 10_000,
-            400_000_000, 300_000, 200e6, 500e6, false);
+            100_000, 400_000_000, 300_000, 200e6, 500e6, false);
 
     public Calibration {
         checkNanos("threadStartNanos", threadStartNanos);
@@ -74,6 +78,7 @@ public record Calibration(double threadStartNanos, double threadHandoffNanos, do
         }
         checkNanos("virtualThreadStartNanos", virtualThreadStartNanos);
         checkNanos("asyncTaskOverheadNanos", asyncTaskOverheadNanos);
+        checkNanos("loopHandoffNanos", loopHandoffNanos);
         checkNanos("workerStartNanos", workerStartNanos);
         checkNanos("pipeRoundTripNanos", pipeRoundTripNanos);
         checkRate("pipeBytesPerSecond", pipeBytesPerSecond);
@@ -94,6 +99,7 @@ public record Calibration(double threadStartNanos, double threadHandoffNanos, do
         m.put("gilSwitchIntervalNanos", gilSwitchIntervalNanos);
         m.put("virtualThreadStartNanos", virtualThreadStartNanos);
         m.put("asyncTaskOverheadNanos", asyncTaskOverheadNanos);
+        m.put("loopHandoffNanos", loopHandoffNanos);
         m.put("workerStartNanos", workerStartNanos);
         m.put("pipeRoundTripNanos", pipeRoundTripNanos);
         m.put("pipeBytesPerSecond", pipeBytesPerSecond);
@@ -118,7 +124,8 @@ public record Calibration(double threadStartNanos, double threadHandoffNanos, do
             m.put(e.getKey(), Objects.requireNonNull(e.getValue(), e.getKey()));
         }
         return new Calibration(m.get("threadStartNanos"), m.get("threadHandoffNanos"), m.get("gilSwitchNanos"), m.get("gilSwitchIntervalNanos"),
-                m.get("virtualThreadStartNanos"), m.get("asyncTaskOverheadNanos"), m.get("workerStartNanos"),
+                m.get("virtualThreadStartNanos"), m.get("asyncTaskOverheadNanos"), m.get("loopHandoffNanos"),
+                m.get("workerStartNanos"),
                 m.get("pipeRoundTripNanos"), m.get("pipeBytesPerSecond"), m.get("serializationBytesPerSecond"),
                 measured || !values.isEmpty());
     }

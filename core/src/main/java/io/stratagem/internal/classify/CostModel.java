@@ -23,7 +23,8 @@ import static io.stratagem.internal.classify.Units.time;
  *       under {@link Semantics#JVM} CPU spreads over {@code min(T, K)} cores. Plus a hand-off per task, and the
  *       start of the pool's threads.</li>
  *   <li><b>Async</b>: unbounded concurrency, so waits overlap entirely ({@code + w}). {@code LOOP} mode
- *       ({@code PYTHON}) runs one task at a time: {@code N·c + w}; {@code PARALLEL} ({@code JVM}) spreads CPU over
+ *       ({@code PYTHON}) runs one task at a time: {@code N·c + w}, plus a loop hand-off between tasks that compute;
+ *       {@code PARALLEL} ({@code JVM}) spreads CPU over
  *       the {@code K} carriers: {@code max(N·c/K, c) + w}. Plus the backend's measured per-task cost.</li>
  *   <li><b>Process pool</b> ({@code P = K} workers): worker start-up, then each worker runs its share one after
  *       another, each task paying a pipe round trip and its payload at the pipe bandwidth:
@@ -127,7 +128,8 @@ public final class CostModel {
         double perTask = cal.asyncTaskOverheadNanos();
         if (sem == Semantics.PYTHON) {
             double compute = n * c + w;
-            double overhead = n * perTask;
+            // tasks that compute queue for the loop; each one hands it to the next
+            double overhead = n * perTask + (c > 0 && n > 1 ? (n - 1) * cal.loopHandoffNanos() : 0);
             return new Estimate(Backend.ASYNC, compute + overhead, compute, overhead, 0, 0, 1,
                     "one event loop: CPU of " + n + " task(s) serializes to " + time(n * c) + ", waits overlap (+ "
                             + time(w) + ") = " + time(compute));
