@@ -38,9 +38,31 @@ public record LabSession(LabWorkload workload, List<Semantics> semantics, List<S
         }
     }
 
+    private BackendResult measure(Strategy strategy, String backend, Semantics s, Contenders contenders,
+                                  WorkloadRunner runner, int cores, long t0, PrintStream progress)
+            throws InterruptedException {
+        runner.warmUp(strategy, 2 * cores);
+        boolean shared = runner.sharesMemory(strategy);
+        double startupMs = Math.round((System.nanoTime() - t0) / 1e4) / 100.0;
+        List<Measurement> reps = new ArrayList<>();
+        for (int rep = 0; rep < repetitions; rep++) {
+            if (rep == repetitions - 1) {
+                contenders.resetTimeline(strategy);
+            }
+            Measurement m = runner.run(strategy, workload);
+            reps.add(m);
+            progress.printf(Locale.ROOT, "%s%.0f ms", rep == 0 ? "      makespan " : ", ", m.makespanMs());
+            progress.flush();
+        }
+        progress.printf(Locale.ROOT, "  (start-up and warm-up %.0f ms)%n", startupMs);
+        return new BackendResult(backend, s, startupMs, shared, reps);
+    }
+
     /**
      * Runs everything and returns the measurements. A contender that cannot be created or fails its warm-up is left
      * out with a note, so one broken backend does not hide the others. Blocks for the whole run.
+     *
+     * @throws InterruptedException if interrupted; the running contender's tasks are cancelled and its strategy closed
      */
     public LabResult run(Contenders contenders, Optional<Advisor> advisor, double iterationsPerMilli,
                          Duration runTimeout, PrintStream progress) throws InterruptedException {
@@ -60,30 +82,22 @@ public record LabSession(LabWorkload workload, List<Semantics> semantics, List<S
                         + " after a warm-up...");
                 long t0 = System.nanoTime();
                 try (Strategy strategy = contenders.create(backend, s, parallelism)) {
-                    runner.warmUp(strategy, 2 * cores);
-                    boolean shared = runner.sharesMemory(strategy);
-                    double startupMs = Math.round((System.nanoTime() - t0) / 1e4) / 100.0;
-                    List<Measurement> reps = new ArrayList<>();
-                    for (int rep = 0; rep < repetitions; rep++) {
-                        if (rep == repetitions - 1) {
-                            contenders.resetTimeline(strategy);
-                        }
-                        Measurement m = runner.run(strategy, workload);
-                        reps.add(m);
-                        progress.printf(Locale.ROOT, "%s%.0f ms", rep == 0 ? "      makespan " : ", ",
-                                m.makespanMs());
-                        progress.flush();
+                    BackendResult result;
+                    try {
+                        result = measure(strategy, backend, s, contenders, runner, cores, t0, progress);
+                    } catch (InterruptedException e) {
+                        // close() would wait for every queued task; stop them first, then let close() reap them
+                        strategy.shutdownNow();
+                        throw e;
                     }
                     if (s == Semantics.PYTHON && backend.equals("GIL_THREADS")) {
                         timeline = contenders.timeline(strategy);
                     }
-                    BackendResult result = new BackendResult(backend, s, startupMs, shared, reps);
                     results.add(result);
                     if (result.median().failed() > 0) {
                         notes.add(JsonReport.name(s) + " " + backend + ": " + result.median().failed()
                                 + " tasks failed, first: " + result.median().firstFailure());
                     }
-                    progress.printf(Locale.ROOT, "  (start-up and warm-up %.0f ms)%n", startupMs);
                 } catch (RuntimeException e) {
                     progress.println("      FAILED: " + e);
                     notes.add(JsonReport.name(s) + " " + backend + " could not run: " + e.getMessage());
