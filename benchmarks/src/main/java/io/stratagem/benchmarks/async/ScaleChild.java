@@ -46,8 +46,10 @@ public final class ScaleChild {
                     wall = Math.min(wall, r.trivial(k));
                 }
             } else {
-                for (int i = 0; i < 3; i++) {
-                    r.sleepers(Math.min(k, 20_000), Duration.ofMillis(50)); // warm-up with short waits
+                for (int i = 0; i < 2; i++) {
+                    // warm-up at full size with short waits: JIT-compiles the path and lets the default heap size
+                    // itself, as a long-running service's would, for every variant alike
+                    r.sleepers(k, Duration.ofMillis(50));
                 }
                 System.gc();
                 wall = r.sleepers(k, wait);
