@@ -171,4 +171,23 @@ final class PoolTasks {
             return n;
         };
     }
+
+    /** Leaves its once-marker, then halts its worker from inside. */
+    static Task<Integer> onceThenHalt(Path dir, int i) {
+        String d = dir.toString();
+        return ctx -> {
+            Files.createFile(Path.of(d, "ran-" + i));
+            Runtime.getRuntime().halt(1);
+            return i;
+        };
+    }
+
+    /** Writes the worker's pid to {@code file}, then sleeps for an hour. */
+    static Task<Integer> writePidThenSleep(String file) {
+        return ctx -> {
+            Files.writeString(Path.of(file), Long.toString(ProcessHandle.current().pid()));
+            ctx.sleep(java.time.Duration.ofHours(1));
+            return 0;
+        };
+    }
 }

@@ -16,6 +16,7 @@ final class Pending {
     int state = NEW;
     WorkerHandle worker;
     boolean started;      // the current worker reported STARTED
+    long startedNanos;    // when it did
     boolean runStarted;   // run.tryStart succeeded (once, across retries)
     int attempts;         // crash retries used
 

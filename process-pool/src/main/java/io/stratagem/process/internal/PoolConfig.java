@@ -41,6 +41,8 @@ public record PoolConfig(
             "-XX:-UsePerfData",          // no hsperfdata file per worker; measurably faster start
             "-XX:+ExitOnOutOfMemoryError", // an OOM kills the worker (reported as a crash), never a half-broken JVM
             "-XX:+DisplayVMOutputToStderr", // the JVM's own messages (OOM, warnings) must not land in the protocol
+            "-Xlog:disable",             // ... nor unified logging, whose default output is stdout:
+            "-Xlog:all=warning:stderr",  // warnings go to stderr (user -Xlog options must name stderr or a file)
             "-Xshare:auto");
 
     /** The command line that starts worker {@code id}. */

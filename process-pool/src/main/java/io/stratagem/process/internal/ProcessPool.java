@@ -62,8 +62,12 @@ public final class ProcessPool extends AbstractStrategy {
     private static final byte[] EMPTY = new byte[0];
     private static final int SIGNAL_DEATH_CAP = 20;
 
-    private record Send(WorkerHandle worker, Pending pending) {
+    /** A TASK frame to write outside the lock; {@code urgent} if the worker had little else to do. */
+    private record Send(WorkerHandle worker, Pending pending, boolean urgent) {
     }
+
+    /** How much work, in run time, the pool tries to keep queued inside each worker to hide the pipe's latency. */
+    private static final long SEND_AHEAD_NANOS = 2_000_000;
 
     private final PoolConfig config;
     private final TaskCodec codec;
@@ -83,6 +87,9 @@ public final class ProcessPool extends AbstractStrategy {
     private int signalStartDeaths;                               // guarded by lock: consecutive, by signal
     private WorkerStartException broken;                          // guarded by lock
     private boolean released;                                    // guarded by lock
+    // Average run time of recent tasks (STARTED to outcome), for the send-ahead window. Updated by reader threads
+    // without a lock: a lost update only skews an estimate, so plain volatile writes are enough.
+    private volatile long averageRunNanos;
 
     public ProcessPool(PoolConfig config) {
         super(config.name(), Backend.PROCESS_POOL, config.semantics());
@@ -120,6 +127,21 @@ public final class ProcessPool extends AbstractStrategy {
         lock.lock();
         try {
             return workers.stream().map(WorkerHandle::pid).filter(p -> p > 0).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        lock.lock();
+        try {
+            StringBuilder sb = new StringBuilder(super.toString()).append("{queued=").append(queuedLive)
+                    .append(", live=").append(liveCount()).append(", workers=[");
+            for (WorkerHandle w : workers) {
+                sb.append(w.id).append(':').append(w.state).append('/').append(w.inFlight.size()).append(' ');
+            }
+            return sb.append("]").append(broken != null ? ", broken" : "").append('}').toString();
         } finally {
             lock.unlock();
         }
@@ -179,7 +201,7 @@ public final class ProcessPool extends AbstractStrategy {
             }
             return;
         }
-        send(sends);
+        send(sends, null, false);
     }
 
     private byte[] encodeTask(Task<?> task) {
@@ -220,6 +242,7 @@ public final class ProcessPool extends AbstractStrategy {
             p.started = false;
             w.inFlight.put(p.run.id(), p);
             w.sent++;
+            boolean urgent = w.inFlight.size() <= 2;
             if (config.maxTasksPerWorker() > 0 && w.sent >= config.maxTasksPerWorker()) {
                 w.state = WorkerHandle.State.DRAINING;
                 w.retireReason = "it ran " + w.sent + " tasks (maxTasksPerWorker)";
@@ -230,7 +253,7 @@ public final class ProcessPool extends AbstractStrategy {
             if (out == null) {
                 out = new ArrayList<>();
             }
-            out.add(new Send(w, p));
+            out.add(new Send(w, p, urgent));
         }
         if (queuedLive == 0) {
             queue.clear();
@@ -241,10 +264,25 @@ public final class ProcessPool extends AbstractStrategy {
         return out;
     }
 
+    /**
+     * Tasks to keep in flight per worker: about {@link #SEND_AHEAD_NANOS} of work at the observed average run time,
+     * at least 2 (one running, one waiting: the worker never idles for a round trip), at most the configured bound.
+     * Long tasks thus get a window of 2, so a slow task does not hold many others hostage in its worker.
+     */
+    private int windowLocked() {
+        int floor = Math.min(2, config.inFlightPerWorker());
+        long avg = averageRunNanos;
+        if (avg <= 0) {
+            return floor;
+        }
+        return (int) Math.max(floor, Math.min(config.inFlightPerWorker(), SEND_AHEAD_NANOS / avg));
+    }
+
     private WorkerHandle pickLocked() {
         WorkerHandle best = null;
+        int window = windowLocked();
         for (WorkerHandle w : workers) {
-            if (w.state == WorkerHandle.State.READY && w.inFlight.size() < config.inFlightPerWorker()
+            if (w.state == WorkerHandle.State.READY && w.inFlight.size() < window
                     && (best == null || w.inFlight.size() < best.inFlight.size())) {
                 best = w;
             }
@@ -297,21 +335,29 @@ public final class ProcessPool extends AbstractStrategy {
         }, config.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Sends assigned tasks and flushes every worker touched (the default for events other than submit). */
     private void send(List<Send> sends) {
+        send(sends, null, true);
+    }
+
+    /**
+     * Writes TASK frames, then flushes the workers written to, except: {@code deferFor} (a reader thread with more
+     * frames to process flushes its own worker when its batch ends) and, unless {@code flushAll}, workers that already
+     * had at least two tasks in flight: their reader thread flushes when the next outcome arrives, so a burst of
+     * submits becomes one write instead of one system call and one worker wake-up per task.
+     */
+    private void send(List<Send> sends, WorkerHandle deferFor, boolean flushAll) {
         if (sends == null) {
             return;
         }
-        WorkerHandle last = null;
+        List<WorkerHandle> toFlush = new ArrayList<>(2);
         for (Send s : sends) {
-            if (last != null && last != s.worker()) {
-                last.flush();
-            }
             s.worker().send(WorkerProtocol.TASK, s.pending().run.id(), s.pending().bytes, false);
-            last = s.worker();
+            if (s.worker() != deferFor && (flushAll || s.urgent()) && !toFlush.contains(s.worker())) {
+                toFlush.add(s.worker());
+            }
         }
-        if (last != null) {
-            last.flush();
-        }
+        toFlush.forEach(WorkerHandle::flush);
     }
 
     // ---- events from workers -----------------------------------------------------------------------------------
@@ -342,10 +388,11 @@ public final class ProcessPool extends AbstractStrategy {
         send(sends);
     }
 
-    void onFrame(WorkerHandle w, Frame f) throws FrameException {
+    /** A frame from {@code w}; {@code more} if further frames are already buffered (the reader flushes after them). */
+    void onFrame(WorkerHandle w, Frame f, boolean more) throws FrameException {
         switch (f.type()) {
             case WorkerProtocol.STARTED -> onStarted(w, f.id());
-            case WorkerProtocol.RESULT, WorkerProtocol.ERROR, WorkerProtocol.WITHDRAWN -> onOutcome(w, f);
+            case WorkerProtocol.RESULT, WorkerProtocol.ERROR, WorkerProtocol.WITHDRAWN -> onOutcome(w, f, more);
             default -> throw new FrameException("unexpected frame from a worker: " + f);
         }
     }
@@ -360,6 +407,7 @@ public final class ProcessPool extends AbstractStrategy {
                 return;
             }
             p.started = true;
+            p.startedNanos = System.nanoTime();
             first = !p.runStarted;
             p.runStarted = true;
         } finally {
@@ -370,7 +418,7 @@ public final class ProcessPool extends AbstractStrategy {
         }
     }
 
-    private void onOutcome(WorkerHandle w, Frame f) throws FrameException {
+    private void onOutcome(WorkerHandle w, Frame f, boolean more) throws FrameException {
         Pending p;
         List<Send> sends;
         boolean retire = false;
@@ -382,6 +430,11 @@ public final class ProcessPool extends AbstractStrategy {
             }
             p.state = Pending.DONE;
             byRunId.remove(f.id());
+            if (p.started && f.type() != WorkerProtocol.WITHDRAWN) {
+                long ran = System.nanoTime() - p.startedNanos;
+                long avg = averageRunNanos;
+                averageRunNanos = avg <= 0 ? ran : avg + (ran - avg) / 8;
+            }
             if (w.inFlight.isEmpty()) {
                 w.idleSinceNanos = System.nanoTime();
                 retire = w.state == WorkerHandle.State.DRAINING;
@@ -390,7 +443,7 @@ public final class ProcessPool extends AbstractStrategy {
         } finally {
             lock.unlock();
         }
-        send(sends);
+        send(sends, more ? w : null, true);
         if (retire) {
             w.send(WorkerProtocol.SHUTDOWN, 0, EMPTY, true);
         }

@@ -91,7 +91,11 @@ final class WorkerHandle {
                     (readyNanos - startNanos) / 1_000_000);
             pool.onReady(this);
             for (Frame f; (f = reader.read()) != null; ) {
-                pool.onFrame(this, f);
+                boolean more = reader.ready();
+                pool.onFrame(this, f, more);
+                if (!more) {
+                    flush(); // end of a batch: push what the pool wrote to this worker meanwhile
+                }
             }
             detail = "the worker's output ended";
         } catch (FrameException e) {

@@ -1,0 +1,284 @@
+package io.stratagem.benchmarks.process;
+
+import io.stratagem.Strategy;
+import io.stratagem.Task;
+import io.stratagem.TaskFunction;
+import io.stratagem.TaskHandle;
+import io.stratagem.WorkerCrashedException;
+import io.stratagem.process.ProcessPoolStrategy;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+/**
+ * The process pool side by side with CPython's {@code ProcessPoolExecutor} ({@code peers/cpython/procpool.py}) in one
+ * run, 2 workers each: time to first result, tiny tasks through submit and map, one round trip against a raw pipe echo
+ * between two JVMs (the floor), CPU-bound speedup against 2 plain threads (the limit), and a crash.
+ *
+ * <pre>
+ * java -cp BENCH_CP io.stratagem.benchmarks.process.ProcessPoolBenchmark [--peers DIR] [--tiny 20000] [--skip-python]
+ * </pre>
+ */
+public final class ProcessPoolBenchmark {
+    private ProcessPoolBenchmark() {
+    }
+
+    private static final int WORKERS = 2;
+
+    public static void main(String[] args) throws Exception {
+        String peers = "/work/shared/peers/cpython";
+        int tiny = 20_000;
+        boolean python = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--peers" -> peers = args[++i];
+                case "--tiny" -> tiny = Integer.parseInt(args[++i]);
+                case "--skip-python" -> python = false;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; usage: [--peers DIR] [--tiny N] [--skip-python]");
+            }
+        }
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("java.class.path");
+        List<String> pyCmd = List.of("python3", peers + "/procpool.py", "--workers", "" + WORKERS, "--tiny", "" + tiny,
+                "--cpu-tasks", "8", "--cpu-work", "0.5", "--start-method", "spawn");
+        String py = python ? runPython(pyCmd) : "{}";
+
+        // ---- Java ----
+        double[] firsts = new double[3];
+        for (int r = 0; r < firsts.length; r++) {
+            long t0 = System.nanoTime();
+            try (Strategy s = pool()) {
+                s.submit(inc(1)).join();
+                firsts[r] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        Arrays.sort(firsts);
+        double first = firsts[1];
+
+        double submitUs;
+        double mapAutoUs;
+        double map500Us;
+        double rtUs;
+        try (Strategy s = pool()) {
+            s.submit(inc(1)).join();
+            submitTiny(s, tiny); // warm-up: JIT on both sides
+            submitUs = Math.min(submitTiny(s, tiny), submitTiny(s, tiny));
+            List<Integer> inputs = IntStream.range(0, tiny).boxed().toList();
+            mapOnce(s, inputs, 0);
+            mapAutoUs = Math.min(mapOnce(s, inputs, 0), mapOnce(s, inputs, 0));
+            map500Us = Math.min(mapOnce(s, inputs, 500), mapOnce(s, inputs, 500));
+            for (int i = 0; i < 2_000; i++) {
+                s.submit(inc(i)).join();
+            }
+            long[] lat = new long[2_000];
+            for (int i = 0; i < lat.length; i++) {
+                long t = System.nanoTime();
+                s.submit(inc(i)).join();
+                lat[i] = System.nanoTime() - t;
+            }
+            Arrays.sort(lat);
+            rtUs = lat[lat.length / 2] / 1000.0;
+        }
+        double floorUs = PipeEcho.p50Micros(javaBin, cp, 2_000, 2_000, 100);
+
+        long n = calibrate(0.5);
+        double seq;
+        double poolS;
+        double threadsS;
+        try (Strategy s = pool()) {
+            s.map(spinFn(), List.of(n / 50, n / 50, n / 50, n / 50), 1).join(); // start and warm both workers
+            long t = System.nanoTime();
+            for (int i = 0; i < 8; i++) {
+                spin(n);
+            }
+            seq = (System.nanoTime() - t) / 1e9;
+            t = System.nanoTime();
+            s.map(spinFn(), java.util.Collections.nCopies(8, n), 1).join();
+            poolS = (System.nanoTime() - t) / 1e9;
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(WORKERS);
+        try {
+            long t = System.nanoTime();
+            List<Future<Long>> fs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                fs.add(threads.submit(() -> spin(n)));
+            }
+            for (Future<Long> f : fs) {
+                f.get();
+            }
+            threadsS = (System.nanoTime() - t) / 1e9;
+        } finally {
+            threads.shutdown();
+        }
+
+        String crash;
+        boolean usable;
+        try (Strategy s = pool()) {
+            s.submit(inc(1)).join();
+            try {
+                s.submit(die()).join();
+                crash = "none";
+            } catch (CompletionException e) {
+                crash = e.getCause().getClass().getSimpleName()
+                        + (e.getCause() instanceof WorkerCrashedException w ? " (exit " + w.exitCode().orElse(null) + ")" : "");
+            }
+            usable = s.submit(inc(1)).join() == 2;
+        }
+
+        // ---- report ----
+        double pyFirst = num(py, "\"first_result_s\": ([0-9.]+)");
+        double pySubmit = num(py, "\"submit_tiny\": \\{[^}]*\"us_per_task\": ([0-9.]+)");
+        double pyMap1 = num(py, "\"map_chunksize_1\": \\{[^}]*\"us_per_task\": ([0-9.]+)");
+        double pyMap500 = num(py, "\"map_chunksize_500\": \\{[^}]*\"us_per_task\": ([0-9.]+)");
+        double pyRt = num(py, "\"round_trip_us_p50\": ([0-9.]+)");
+        double pySpeedup = num(py, "\"speedup\": ([0-9.]+)");
+        double seqOverPool = seq / poolS;
+        double seqOverThreads = seq / threadsS;
+        System.out.println();
+        System.out.println("Process pool vs CPython ProcessPoolExecutor, " + WORKERS + " workers, one run ("
+                + Runtime.getRuntime().availableProcessors() + " CPUs, " + System.getProperty("java.version") + ")");
+        System.out.println("| measurement | Stratagem process pool | reference | ratio | goal |");
+        System.out.println("| --- | --- | --- | --- | --- |");
+        row("time to first result", f("%.0f ms", first * 1e3), f("CPython spawn %.0f ms", pyFirst * 1e3),
+                f("%.2fx CPython's time", first / pyFirst), "<= 1x");
+        row("20k tiny tasks via submit", f("%.2f us/task", submitUs), f("CPython %.2f us/task", pySubmit),
+                f("%.1fx CPython's throughput", pySubmit / submitUs), ">= 10x");
+        row("20k tiny tasks via map (auto chunk)", f("%.3f us/task", mapAutoUs),
+                f("CPython best chunked %.3f us/task", Math.min(pyMap1, pyMap500)),
+                f("%.2fx CPython's best", Math.min(pyMap1, pyMap500) / mapAutoUs), ">= 1x");
+        row("20k tiny tasks via map (chunk 500)", f("%.3f us/task", map500Us), f("CPython chunk 500 %.3f us/task", pyMap500),
+                f("%.2fx", pyMap500 / map500Us), "");
+        row("one round trip, p50", f("%.1f us", rtUs), f("raw JVM pipe echo %.1f us; CPython %.1f us", floorUs, pyRt),
+                f("%.2fx the floor", rtUs / floorUs), "<= 1.5x");
+        row("8 CPU tasks ~0.5 s: speedup over sequential", f("%.2fx (pool %.2f s, seq %.2f s)", seqOverPool, poolS, seq),
+                f("2 threads %.2fx; CPython %.2fx", seqOverThreads, pySpeedup),
+                f("%.2f of the threads' speedup", seqOverPool / seqOverThreads), ">= 0.93");
+        row("a worker exits mid-task", crash + ", pool usable after: " + usable,
+                "CPython: " + str(py, "\"crash\": \\{\"error\": \"?([A-Za-z]+)") + ", usable after: "
+                        + str(py, "\"pool_usable_after\": (true|false)"), "", "crash fails one task");
+        System.out.println();
+        System.out.println("Java:    " + javaBin + " -cp <benchmarks class path> " + ProcessPoolBenchmark.class.getName()
+                + " " + String.join(" ", args));
+        System.out.println("CPython: " + String.join(" ", pyCmd));
+        System.out.println("CPython JSON: " + py);
+    }
+
+    private static Strategy pool() {
+        return ProcessPoolStrategy.builder().workers(WORKERS).build();
+    }
+
+    static Task<Integer> inc(int x) {
+        return ctx -> x + 1;
+    }
+
+    static Task<Integer> die() {
+        return ctx -> {
+            Runtime.getRuntime().halt(3);
+            return 0;
+        };
+    }
+
+    static TaskFunction<Integer, Integer> incFn() {
+        return (x, ctx) -> x + 1;
+    }
+
+    static TaskFunction<Long, Long> spinFn() {
+        return (n, ctx) -> spin(n);
+    }
+
+    /** CPU work the JIT cannot remove: an LCG over n steps. */
+    static long spin(long n) {
+        long h = 1;
+        for (long i = 0; i < n; i++) {
+            h = h * 6364136223846793005L + i;
+        }
+        return h;
+    }
+
+    static long calibrate(double seconds) {
+        long n = 1_000_000;
+        spin(n);
+        while (true) {
+            long t = System.nanoTime();
+            spin(n);
+            double dt = (System.nanoTime() - t) / 1e9;
+            if (dt > 0.1) {
+                return (long) (n * seconds / dt);
+            }
+            n *= 4;
+        }
+    }
+
+    private static double submitTiny(Strategy s, int n) {
+        long t = System.nanoTime();
+        List<TaskHandle<Integer>> hs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            hs.add(s.submit(inc(i)));
+        }
+        long sum = 0;
+        for (TaskHandle<Integer> h : hs) {
+            sum += h.join();
+        }
+        if (sum != (long) n * (n + 1) / 2) {
+            throw new AssertionError("wrong sum " + sum);
+        }
+        return (System.nanoTime() - t) / 1e3 / n;
+    }
+
+    private static double mapOnce(Strategy s, List<Integer> inputs, int chunk) {
+        long t = System.nanoTime();
+        List<Integer> out = chunk == 0 ? s.map(incFn(), inputs).join() : s.map(incFn(), inputs, chunk).join();
+        if (out.get(out.size() - 1) != inputs.size()) {
+            throw new AssertionError("wrong map result");
+        }
+        return (System.nanoTime() - t) / 1e3 / inputs.size();
+    }
+
+    private static String runPython(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String last = "";
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (!line.isBlank()) {
+                    last = line;
+                }
+            }
+        }
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("CPython run failed: " + String.join(" ", cmd) + " -> " + last);
+        }
+        return last;
+    }
+
+    private static double num(String json, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(json);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    private static String str(String json, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(json);
+        return m.find() ? m.group(1) : "?";
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+
+    private static void row(String... cells) {
+        System.out.println("| " + String.join(" | ", cells) + " |");
+    }
+}
