@@ -33,7 +33,7 @@ public final class HtmlReport {
                         + "text-align:left;vertical-align:top}th{background:#f2f2f2}td.n{text-align:right}"
                         + "svg text{font-size:13px;fill:#222}svg text.tick{font-size:11px;fill:#555}"
                         + "svg text.value{font-size:12px}svg text.axis{font-size:12px;fill:#555}"
-                        + ".claim{color:#555;font-style:italic}.best{font-weight:bold}.muted{color:#666;font-size:13px}"
+                        + ".claim{color:#555;font-style:italic}td.row{white-space:nowrap}.best{font-weight:bold}.muted{color:#666;font-size:13px}"
                         + "</style></head><body>\n");
         LabWorkload w = r.workload();
         sb.append("<h1>Stratagem placement lab</h1>\n<p>").append(w.totalTasks()).append(" tasks, arrival ")
@@ -67,8 +67,9 @@ public final class HtmlReport {
         if (r.timeline().isPresent() && !r.timeline().get().events().isEmpty()) {
             LockTimeline t = r.timeline().get();
             sb.append("<p class=\"muted\">The seed's \"Visual Timeline\" drawn from the emulated lock's real events: "
-                    + "one lane per thread; green while it holds the GIL, amber while it waits for it, blue while it "
-                    + "runs without it (sleeping or in a blocking call).")
+                    + "one lane per thread; green while it holds the GIL, amber while it waits for it, red while it "
+                    + "has been made to drop it and waits for another thread to take it (forced switching), blue "
+                    + "while it runs without it (sleeping or in a blocking call).")
                     .append(t.truncated() ? " The lock keeps a bounded ring of events per thread: this is the tail "
                             + "of the run." : "").append("</p>\n").append(Svg.timeline(t)).append('\n');
             long zoom = Math.min(ZOOM_NANOS, t.endNanos() - t.startNanos());
@@ -133,11 +134,11 @@ public final class HtmlReport {
         for (SeedTable.Row row : SeedTable.rows()) {
             int span = 1 + r.semantics().size();
             sb.append("<tr><td rowspan=\"").append(span).append("\">").append(esc(row.feature()))
-                    .append("</td><td>seed claims</td>");
+                    .append("</td><td class=\"row\">seed claims</td>");
             row.claims().forEach(c -> sb.append("<td class=\"claim\">").append(esc(c)).append("</td>"));
             sb.append("</tr>");
             for (Semantics s : r.semantics()) {
-                sb.append("<tr><td>").append(JsonReport.name(s)).append(" measured</td>");
+                sb.append("<tr><td class=\"row\">").append(JsonReport.name(s)).append(" measured</td>");
                 for (int c = 0; c < 3; c++) {
                     sb.append("<td>").append(esc(String.join("; ", SeedTable.measured(r, row, c, s)))).append("</td>");
                 }
