@@ -3,6 +3,7 @@ package io.stratagem.examples.lab;
 import io.stratagem.Backend;
 import io.stratagem.Semantics;
 import io.stratagem.Strategy;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -62,6 +63,7 @@ class WorkloadRunnerTest {
     }
 
     @Test
+    @Tag("timing")
     void run_pastItsTimeout_cancelsAndCountsEveryUnfinishedTask() throws InterruptedException {
         WorkloadRunner impatient = new WorkloadRunner(TestLab.IPM, Duration.ofMillis(100));
         LabWorkload w = new LabWorkload(List.of(new TaskKind("stuck", 3, Duration.ZERO, Duration.ofSeconds(10), 0, 0)),
