@@ -100,7 +100,8 @@ public final class ProcessPoolBenchmark {
         double poolS;
         double threadsS;
         try (Strategy s = pool()) {
-            s.map(spinFn(), List.of(n / 50, n / 50, n / 50, n / 50), 1).join(); // start and warm both workers
+            // Start both workers and let their JIT compile the loop, as the CPython script warms its workers.
+            s.map(spinFn(), java.util.Collections.nCopies(8, n / 20), 1).join();
             long t = System.nanoTime();
             for (int i = 0; i < 8; i++) {
                 spin(n);
@@ -209,9 +210,12 @@ public final class ProcessPoolBenchmark {
         return h;
     }
 
+    /** Iterations of {@link #spin} for {@code seconds}, measured once the JIT has compiled it. */
     static long calibrate(double seconds) {
         long n = 1_000_000;
-        spin(n);
+        for (int i = 0; i < 20; i++) {
+            spin(n); // warm-up: C2 compiles the loop
+        }
         while (true) {
             long t = System.nanoTime();
             spin(n);

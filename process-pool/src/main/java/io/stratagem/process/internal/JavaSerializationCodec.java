@@ -115,6 +115,10 @@ public final class JavaSerializationCodec implements TaskCodec {
     private static final byte LONG = 3;
     private static final byte STRING = 4;
     private static final byte LAMBDA = 5;
+    private static final byte LIST = 6;
+    private static final byte RECORD = 7;
+
+    private final CompositeForms composites = new CompositeForms(this);
 
     private final LambdaCodec lambdas = new LambdaCodec(this);
 
@@ -149,6 +153,13 @@ public final class JavaSerializationCodec implements TaskCodec {
                 return lambdas.encode(lambda, capturing, LAMBDA);
             }
         }
+        byte[] fast = CompositeForms.list(value, LIST);
+        if (fast == null) {
+            fast = composites.record(value, RECORD);
+        }
+        if (fast != null) {
+            return fast;
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         bytes.write(JAVA);
         try (CheckingOutputStream out = new CheckingOutputStream(bytes, filter)) {
@@ -179,6 +190,10 @@ public final class JavaSerializationCodec implements TaskCodec {
                 return new String(bytes, 1, bytes.length - 1, java.nio.charset.StandardCharsets.UTF_8);
             case LAMBDA:
                 return lambdas.decode(bytes, loader);
+            case LIST:
+                return CompositeForms.readList(bytes);
+            case RECORD:
+                return composites.readRecord(bytes, loader);
             case JAVA:
                 try (LoaderInputStream in = new LoaderInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1), loader)) {
                     in.setObjectInputFilter(filter);

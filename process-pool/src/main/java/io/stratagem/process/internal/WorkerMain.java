@@ -49,12 +49,16 @@ public final class WorkerMain {
     private final LinkedHashSet<Long> cancelledEarly = new LinkedHashSet<>(); // guarded by lock
     private Job running;                                           // guarded by lock
     private boolean shutdown;                                      // guarded by lock
+    // Mirrors "queue not empty or shutdown" for the runner's brief spin before it parks; written under lock,
+    // read without it: a stale read only costs a park.
+    private volatile boolean workSignal;
     private Thread runner;
     private TaskCodec codec;
     private JavaSerializationCodec errorCodec;
     private final ClassLoader loader = ClassLoader.getSystemClassLoader();
 
     private final int maxFrameBytes;
+    private static final long SPIN_NANOS = 50_000;
 
     private WorkerMain(FrameWriter writer, int maxFrameBytes) {
         this.writer = writer;
@@ -161,6 +165,7 @@ public final class WorkerMain {
                     withdraw = cancelledEarly.remove(f.id());
                     if (!withdraw) {
                         queue.add(new Job(f.id(), f.payload()));
+                        workSignal = true;
                         workAvailable.signal();
                     }
                 } finally {
@@ -211,6 +216,7 @@ public final class WorkerMain {
                 lock.lock();
                 try {
                     shutdown = true;
+                    workSignal = true;
                     workAvailable.signal();
                 } finally {
                     lock.unlock();
@@ -235,12 +241,18 @@ public final class WorkerMain {
         while (true) {
             Job job;
             boolean more;
+            // A short spin before parking: the next task of a caller waiting on each result usually arrives within a
+            // round trip, and a parked runner adds a thread wake-up to it. Bounded, so an idle worker does not burn CPU.
+            for (long end = System.nanoTime() + SPIN_NANOS; !workSignal && System.nanoTime() < end; ) {
+                Thread.onSpinWait();
+            }
             lock.lock();
             try {
                 while (queue.isEmpty() && !shutdown) {
                     workAvailable.awaitUninterruptibly();
                 }
                 job = queue.poll();
+                workSignal = !queue.isEmpty() || shutdown;
                 if (job == null) {
                     flushQuietly();
                     Runtime.getRuntime().halt(0); // SHUTDOWN with nothing left; halt skips hooks the user never asked for

@@ -1,0 +1,91 @@
+package io.stratagem.process.internal;
+
+import io.stratagem.Task;
+import io.stratagem.TaskContext;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The default codec's compact forms give back what Java serialization would, and keep the allow-list. */
+class JavaSerializationCodecTest {
+
+    private final JavaSerializationCodec codec = new JavaSerializationCodec(JavaSerializationCodec.allowList(List.of()));
+    private final ClassLoader loader = getClass().getClassLoader();
+
+    record Point3(int x, long y, String label, List<Integer> tags) implements Serializable {
+    }
+
+    record Resolving(int v) implements Serializable {
+        private Object readResolve() {
+            return new Resolving(v + 1000);
+        }
+    }
+
+    private Object roundTrip(Object o) throws Exception {
+        return codec.decode(codec.encode(o), loader);
+    }
+
+    @Provide
+    Arbitrary<Object> scalar() {
+        return Arbitraries.oneOf(Arbitraries.integers().map(i -> (Object) i), Arbitraries.longs().map(l -> (Object) l),
+                Arbitraries.strings().ofMaxLength(40).map(s -> (Object) s), Arbitraries.just(null));
+    }
+
+    @Property(tries = 200)
+    void scalarLists_roundTrip(@ForAll("scalarLists") ArrayList<Object> list) throws Exception {
+        Object back = roundTrip(list);
+        assertEquals(ArrayList.class, back.getClass());
+        assertEquals(list, back);
+    }
+
+    @Provide
+    Arbitrary<ArrayList<Object>> scalarLists() {
+        return scalar().list().ofMaxSize(50).map(ArrayList::new);
+    }
+
+    @Test
+    void recordsLambdasAndOtherValues_roundTrip() throws Exception {
+        Point3 p = new Point3(1, 2L, "three", new ArrayList<>(List.of(4, 5)));
+        assertEquals(p, roundTrip(p));
+        assertEquals(new Resolving(1007), roundTrip(new Resolving(7)), "a record's readResolve still runs");
+        assertEquals(Map.of("a", 1), roundTrip(Map.of("a", 1)));
+        int captured = 41;
+        Task<Integer> t = ctx -> captured + 1;
+        @SuppressWarnings("unchecked")
+        Task<Integer> back = (Task<Integer>) roundTrip(t);
+        assertEquals(42, back.run((TaskContext) null));
+        assertEquals(null, roundTrip(null));
+        assertEquals(Long.MIN_VALUE, roundTrip(Long.MIN_VALUE));
+    }
+
+    @Test
+    void aRecordOutsideTheAllowList_isRejectedOnBothSides() throws IOException {
+        JavaSerializationCodec strict = new JavaSerializationCodec("java.**;!*");
+        assertThrows(InvalidClassException.class, () -> strict.encode(new Point3(1, 2, "x", List.of())));
+        byte[] bytes = codec.encode(new Point3(1, 2, "x", new ArrayList<>()));
+        InvalidClassException e = assertThrows(InvalidClassException.class, () -> strict.decode(bytes, loader));
+        assertTrue(e.getMessage().contains("REJECTED"), e.getMessage());
+    }
+
+    @Test
+    void corruptEncodings_failWithIOException() {
+        assertThrows(IOException.class, () -> codec.decode(new byte[0], loader));
+        assertThrows(IOException.class, () -> codec.decode(new byte[]{2, 1}, loader));
+        assertThrows(IOException.class, () -> codec.decode(new byte[]{99}, loader));
+        assertThrows(IOException.class, () -> codec.decode(new byte[]{6, 0x7f, 0, 0, 0}, loader));
+    }
+}
