@@ -262,8 +262,9 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /**
      * Stops the loop: later posts are rejected, callbacks already posted still run, pending timers are abandoned
-     * (their futures end cancelled), queued CPU work is cancelled; then waits for the loop thread to exit (unless
-     * called on it). Idempotent.
+     * (their futures end cancelled, so nothing waits forever), the CPU pool accepts no more work (work already queued
+     * still runs, and its future completes on the pool thread); then waits up to a minute for the loop thread to exit
+     * (unless called on it). Idempotent.
      */
     @Override
     public void close() {

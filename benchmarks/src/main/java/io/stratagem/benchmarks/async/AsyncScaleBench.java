@@ -27,7 +27,7 @@ public final class AsyncScaleBench {
     private AsyncScaleBench() {
     }
 
-    record Row(double wallS, double rssMib) {
+    record Row(double wallS, double rssMib, double cpuUs, double liveBytes) {
         double overheadUs(double waitS, int k) {
             return (wallS - waitS) / k * 1e6;
         }
@@ -86,6 +86,19 @@ public final class AsyncScaleBench {
                     s.overheadUs(wait, k) / r.overheadUs(wait, k), s.rssMib() / r.rssMib(),
                     b.overheadUs(wait, k) / r.overheadUs(wait, k), l.wallS() / wait);
         }
+        System.out.println();
+        System.out.println("Robust under load: process CPU µs per task in the measured round, and live heap bytes per waiting task (GC halfway through a separate round)");
+        System.out.println("| K | EventLoop CPU / live | AsyncStrategy CPU / live | core floor CPU / live | raw VT CPU / live | AsyncStrategy/raw CPU | AsyncStrategy/raw live | core floor/raw live |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (int k : ks) {
+            Row l = rows.get("loop" + k);
+            Row s = rows.get("strategy" + k);
+            Row b = rows.get("bare" + k);
+            Row r = rows.get("rawvt" + k);
+            System.out.printf(Locale.ROOT, "| %,d | %.2f µs / %.0f B | %.2f µs / %.0f B | %.2f µs / %.0f B | %.2f µs / %.0f B | %.2f× | %.2f× | %.2f× |%n",
+                    k, l.cpuUs(), l.liveBytes(), s.cpuUs(), s.liveBytes(), b.cpuUs(), b.liveBytes(), r.cpuUs(), r.liveBytes(),
+                    s.cpuUs() / r.cpuUs(), s.liveBytes() / r.liveBytes(), b.liveBytes() / r.liveBytes());
+        }
         double pyTrivial = number(pyJson, "\"trivial\":\\s*\\{[^}]*\"us_per_task\":\\s*([0-9.]+)");
         System.out.println();
         System.out.printf(Locale.ROOT, "Gather of %,d trivial tasks, µs per task (best of 5 after 5 warm-up rounds for Java)%n", trivial);
@@ -110,7 +123,8 @@ public final class AsyncScaleBench {
         String json = lastLine(List.of(java, "-cp", cp, ScaleChild.class.getName(), variant, String.valueOf(k),
                 String.valueOf(waitMs)));
         System.err.println(json);
-        return new Row(number(json, "\"wall_s\":([0-9.]+)"), number(json, "\"peak_rss_mib\":([0-9.]+)"));
+        return new Row(number(json, "\"wall_s\":([0-9.]+)"), number(json, "\"peak_rss_mib\":([0-9.]+)"),
+                number(json, "\"cpu_us_per_task\":([0-9.]+)"), number(json, "\"live_bytes_per_task\":(-?[0-9.]+)"));
     }
 
     private static Row pyRow(String json, int k) {
@@ -119,7 +133,7 @@ public final class AsyncScaleBench {
         if (!m.find()) {
             throw new IllegalStateException("no K=" + k + " in CPython's output: " + json);
         }
-        return new Row(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)));
+        return new Row(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double.NaN, Double.NaN);
     }
 
     private static double number(String json, String regex) {

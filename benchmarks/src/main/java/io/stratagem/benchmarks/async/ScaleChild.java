@@ -37,6 +37,9 @@ public final class ScaleChild {
         String base = trivial ? variant.substring(0, variant.length() - "-trivial".length()) : variant;
         try (Runner r = Runner.of(base)) {
             double wall;
+            double cpuUs = 0;
+            double liveBytes = 0;
+            double rss = 0;
             if (trivial) {
                 for (int i = 0; i < 5; i++) {
                     r.trivial(k); // warm-up: JIT the whole path
@@ -46,17 +49,50 @@ public final class ScaleChild {
                     wall = Math.min(wall, r.trivial(k));
                 }
             } else {
-                for (int i = 0; i < 2; i++) {
-                    // warm-up at full size with short waits: JIT-compiles the path and lets the default heap size
-                    // itself, as a long-running service's would, for every variant alike
-                    r.sleepers(k, Duration.ofMillis(50));
+                for (int i = 0; i < 3; i++) {
+                    // warm-up with short waits: JIT-compiles the path (kept small so peak RSS stays the measured run's)
+                    r.sleepers(Math.min(k, 100_000), Duration.ofMillis(50), null);
                 }
                 System.gc();
-                wall = r.sleepers(k, wait);
+                long c0 = OS.getProcessCpuTime();
+                wall = r.sleepers(k, wait, null);
+                cpuUs = (OS.getProcessCpuTime() - c0) / 1e3 / k;
+                rss = peakRssMib();
+                // then, in a round of its own, the live heap per waiting task: GC halfway through the wait
+                System.gc();
+                long before = usedHeap();
+                long[] mid = new long[1];
+                r.sleepers(k, wait, () -> {
+                    System.gc();
+                    mid[0] = usedHeap();
+                });
+                liveBytes = (double) (mid[0] - before) / k;
+            }
+            if (trivial) {
+                rss = peakRssMib();
             }
             System.out.println(String.format(Locale.ROOT,
-                    "{\"variant\":\"%s\",\"k\":%d,\"wall_s\":%.4f,\"peak_rss_mib\":%.1f,\"heap_max_mib\":%d}",
-                    variant, k, wall, peakRssMib(), Runtime.getRuntime().maxMemory() >> 20));
+                    "{\"variant\":\"%s\",\"k\":%d,\"wall_s\":%.4f,\"peak_rss_mib\":%.1f,\"cpu_us_per_task\":%.2f,"
+                            + "\"live_bytes_per_task\":%.0f,\"heap_max_mib\":%d}",
+                    variant, k, wall, rss, cpuUs, liveBytes, Runtime.getRuntime().maxMemory() >> 20));
+        }
+    }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    private static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /** Waits {@code d} in the harness's own thread (a program, not a test). */
+    static void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -71,7 +107,8 @@ public final class ScaleChild {
     }
 
     private interface Runner extends AutoCloseable {
-        double sleepers(int k, Duration wait) throws Exception;
+        /** K tasks that each wait; {@code midway} (if any) runs once, half the wait after all were submitted. */
+        double sleepers(int k, Duration wait, Runnable midway) throws Exception;
 
         double trivial(int k) throws Exception;
 
@@ -94,12 +131,15 @@ public final class ScaleChild {
         private final EventLoop loop = EventLoop.create();
 
         @Override
-        public double sleepers(int k, Duration wait) throws Exception {
+        public double sleepers(int k, Duration wait, Runnable midway) throws Exception {
             long t0 = System.nanoTime();
             loop.runUntilComplete(() -> {
                 List<LoopTask<Void>> ts = new ArrayList<>(k);
                 for (int i = 0; i < k; i++) {
                     ts.add(loop.spawn(() -> loop.sleep(wait)));
+                }
+                if (midway != null) {
+                    loop.callLater(wait.dividedBy(2), midway);
                 }
                 return loop.gather(ts);
             });
@@ -136,7 +176,7 @@ public final class ScaleChild {
         }
 
         @Override
-        public double sleepers(int k, Duration wait) {
+        public double sleepers(int k, Duration wait, Runnable midway) {
             long t0 = System.nanoTime();
             List<TaskHandle<Void>> hs = new ArrayList<>(k);
             for (int i = 0; i < k; i++) {
@@ -144,6 +184,10 @@ public final class ScaleChild {
                     ctx.sleep(wait);
                     return null;
                 }));
+            }
+            if (midway != null) {
+                pause(wait.dividedBy(2));
+                midway.run();
             }
             for (TaskHandle<Void> h : hs) {
                 h.join();
@@ -178,7 +222,7 @@ public final class ScaleChild {
         private final ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
 
         @Override
-        public double sleepers(int k, Duration wait) throws Exception {
+        public double sleepers(int k, Duration wait, Runnable midway) throws Exception {
             long t0 = System.nanoTime();
             List<Future<Void>> fs = new ArrayList<>(k);
             for (int i = 0; i < k; i++) {
@@ -186,6 +230,10 @@ public final class ScaleChild {
                     Thread.sleep(wait);
                     return null;
                 }));
+            }
+            if (midway != null) {
+                pause(wait.dividedBy(2));
+                midway.run();
             }
             for (Future<Void> f : fs) {
                 f.get();
