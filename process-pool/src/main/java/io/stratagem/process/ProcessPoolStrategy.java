@@ -34,9 +34,16 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Tasks (and what they capture) and results must be serializable and their classes must be on the workers' class
- * path (by default the caller's {@code java.class.path}) and in the serialization allow-list
- * ({@link Builder#allowClasses}). {@code submit} serializes the task on the calling thread and throws
- * {@link io.stratagem.TaskNotSerializableException} there if it cannot.
+ * path (by default the caller's {@code java.class.path}) and in the serialization allow-list: the JDK's value and
+ * collection types and {@code io.stratagem.**} are allowed; allow your own packages, including those that define
+ * task lambdas, with {@code allowClasses("com.acme.**")}. {@code submit} serializes the task on the calling thread
+ * and throws {@link io.stratagem.TaskNotSerializableException}, naming the class, if it cannot.
+ *
+ * <p>Thread-safe. {@code submit} never waits for the task; it waits for queue space only with
+ * {@link QueuePolicy#BLOCK} and a full queue. Handles complete on the pool's reader threads: keep callbacks short.
+ * Inside a worker, {@code System.out} goes to the worker's stderr, which the pool logs (logger
+ * {@code io.stratagem.process.worker}, tagged with the worker id); JVM options that print to stdout (such as
+ * {@code -Xlog} without an output) must name stderr or a file.
  */
 public final class ProcessPoolStrategy {
     private ProcessPoolStrategy() {

@@ -49,16 +49,14 @@ public final class WorkerMain {
     private final LinkedHashSet<Long> cancelledEarly = new LinkedHashSet<>(); // guarded by lock
     private Job running;                                           // guarded by lock
     private boolean shutdown;                                      // guarded by lock
-    // Mirrors "queue not empty or shutdown" for the runner's brief spin before it parks; written under lock,
-    // read without it: a stale read only costs a park.
-    private volatile boolean workSignal;
+
     private Thread runner;
+    private volatile ThreadMXBean threadMx; // set once by the loader thread; read by the runner
     private TaskCodec codec;
     private JavaSerializationCodec errorCodec;
     private final ClassLoader loader = ClassLoader.getSystemClassLoader();
 
     private final int maxFrameBytes;
-    private static final long SPIN_NANOS = 50_000;
 
     private WorkerMain(FrameWriter writer, int maxFrameBytes) {
         this.writer = writer;
@@ -131,6 +129,10 @@ public final class WorkerMain {
         runner = new Thread(this::runJobs, "stratagem-worker-task");
         runner.start();
         send(WorkerProtocol.READY, 0, new byte[0], true);
+        // java.management takes tens of milliseconds to load: off the path to the first result.
+        Thread mxLoader = new Thread(() -> threadMx = ManagementFactory.getThreadMXBean(), "stratagem-worker-mx");
+        mxLoader.setDaemon(true);
+        mxLoader.start();
         for (Frame f; (f = reader.read()) != null; ) {
             onFrame(f);
         }
@@ -165,7 +167,6 @@ public final class WorkerMain {
                     withdraw = cancelledEarly.remove(f.id());
                     if (!withdraw) {
                         queue.add(new Job(f.id(), f.payload()));
-                        workSignal = true;
                         workAvailable.signal();
                     }
                 } finally {
@@ -216,7 +217,6 @@ public final class WorkerMain {
                 lock.lock();
                 try {
                     shutdown = true;
-                    workSignal = true;
                     workAvailable.signal();
                 } finally {
                     lock.unlock();
@@ -237,22 +237,15 @@ public final class WorkerMain {
     }
 
     private void runJobs() {
-        ThreadMXBean mx = null;
         while (true) {
             Job job;
             boolean more;
-            // A short spin before parking: the next task of a caller waiting on each result usually arrives within a
-            // round trip, and a parked runner adds a thread wake-up to it. Bounded, so an idle worker does not burn CPU.
-            for (long end = System.nanoTime() + SPIN_NANOS; !workSignal && System.nanoTime() < end; ) {
-                Thread.onSpinWait();
-            }
             lock.lock();
             try {
                 while (queue.isEmpty() && !shutdown) {
                     workAvailable.awaitUninterruptibly();
                 }
                 job = queue.poll();
-                workSignal = !queue.isEmpty() || shutdown;
                 if (job == null) {
                     flushQuietly();
                     Runtime.getRuntime().halt(0); // SHUTDOWN with nothing left; halt skips hooks the user never asked for
@@ -263,10 +256,8 @@ public final class WorkerMain {
                 lock.unlock();
             }
             send(WorkerProtocol.STARTED, job.id, new byte[0], true);
-            if (mx == null) {
-                mx = ManagementFactory.getThreadMXBean();
-            }
-            long cpu0 = mx.getCurrentThreadCpuTime();
+            ThreadMXBean mx = threadMx; // null until loaded: those first tasks report no CPU time
+            long cpu0 = mx == null ? -1 : mx.getCurrentThreadCpuTime();
             Object value = null;
             Throwable failure = null;
             try {
@@ -275,7 +266,7 @@ public final class WorkerMain {
             } catch (Throwable t) {
                 failure = t;
             }
-            long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+            long cpu = mx == null ? -1 : mx.getCurrentThreadCpuTime() - cpu0;
             lock.lock();
             try {
                 running = null;
