@@ -87,7 +87,7 @@ public final class AsyncScaleBench {
                     b.overheadUs(wait, k) / r.overheadUs(wait, k), l.wallS() / wait);
         }
         System.out.println();
-        System.out.println("Robust under load: process CPU µs per task in the measured round, and live heap bytes per waiting task (GC halfway through a separate round)");
+        System.out.println("Robust under load: process CPU µs per task in the measured round, and live heap bytes per waiting task (GC during a separate round of 5 s waits; K <= 100k)");
         System.out.println("| K | EventLoop CPU / live | AsyncStrategy CPU / live | core floor CPU / live | raw VT CPU / live | AsyncStrategy/raw CPU | AsyncStrategy/raw live | core floor/raw live |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (int k : ks) {
@@ -124,7 +124,8 @@ public final class AsyncScaleBench {
                 String.valueOf(waitMs)));
         System.err.println(json);
         return new Row(number(json, "\"wall_s\":([0-9.]+)"), number(json, "\"peak_rss_mib\":([0-9.]+)"),
-                number(json, "\"cpu_us_per_task\":([0-9.]+)"), number(json, "\"live_bytes_per_task\":(-?[0-9.]+)"));
+                number(json, "\"cpu_us_per_task\":([0-9.]+)"), json.contains("\"live_bytes_per_task\":NaN") ? Double.NaN
+                        : number(json, "\"live_bytes_per_task\":(-?[0-9.]+)"));
     }
 
     private static Row pyRow(String json, int k) {
