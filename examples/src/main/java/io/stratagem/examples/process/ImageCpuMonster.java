@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletionException;
 
 /**
- * The seed's "CPU monster": processing images. The same task (blur a generated image, return a checksum) runs
+ * The seed's "CPU monster": processing images. The same task (blur a generated image 60 times, return a checksum) runs
  * sequentially, on 2 threads under the emulated GIL (Python's {@code threading}: no faster than sequential), and on a
  * pool of 2 worker JVMs (Python's {@code multiprocessing}: real parallelism). Then one "image" crashes its worker, as
  * a native decoder might; the pool fails that task only and finishes the rest.
@@ -27,10 +27,12 @@ public final class ImageCpuMonster {
     private ImageCpuMonster() {
     }
 
+    private static final int PASSES = 60;
+
     public static void main(String[] args) {
         int images = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-        int size = args.length > 1 ? Integer.parseInt(args[1]) : 600;
-        System.out.printf(Locale.ROOT, "%d images of %dx%d, 6 box-blur passes each, on %d CPUs%n%n", images, size, size,
+        int size = args.length > 1 ? Integer.parseInt(args[1]) : 1500;
+        System.out.printf(Locale.ROOT, "%d images of %dx%d, %d box-blur passes each, on %d CPUs%n%n", images, size, size, PASSES,
                 Runtime.getRuntime().availableProcessors());
 
         long t = System.nanoTime();
@@ -50,7 +52,7 @@ public final class ImageCpuMonster {
         }
 
         try (Strategy pool = ProcessPoolStrategy.builder().workers(2).eager(true).build()) {
-            pool.submit(image(0, 64)).join(); // workers started and warm, as CPython's pool would be after its first use
+            runAll(pool, 4, 300); // workers started and JIT-warm, as CPython's pool is after its first use
             t = System.nanoTime();
             long sum = runAll(pool, images, size);
             double s = seconds(t);
@@ -71,6 +73,7 @@ public final class ImageCpuMonster {
                 } catch (CompletionException e) {
                     if (e.getCause() instanceof WorkerCrashedException w) {
                         System.out.println("  image " + i + ": " + w.getMessage().lines().findFirst().orElse(""));
+                        System.out.println("    worker's last stderr line: " + w.stderrTail().get(w.stderrTail().size() - 1));
                     } else {
                         throw e;
                     }
@@ -106,7 +109,7 @@ public final class ImageCpuMonster {
         };
     }
 
-    /** Generates a size x size grey image from {@code seed}, box-blurs it 6 times, returns a checksum. */
+    /** Generates a size x size grey image from {@code seed}, box-blurs it {@link #PASSES} times, returns a checksum. */
     static long blur(int seed, int size, TaskContext ctx) {
         int[] a = new int[size * size];
         int[] b = new int[size * size];
@@ -115,7 +118,7 @@ public final class ImageCpuMonster {
             x = x * 6364136223846793005L + 1442695040888963407L;
             a[i] = (int) (x >>> 56);
         }
-        for (int pass = 0; pass < 6; pass++) {
+        for (int pass = 0; pass < PASSES; pass++) {
             for (int y = 1; y < size - 1; y++) {
                 if (ctx != null) {
                     ctx.checkpoint(); // where the GIL may switch, and where cancellation lands
