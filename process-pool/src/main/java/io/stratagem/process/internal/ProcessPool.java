@@ -496,10 +496,15 @@ public final class ProcessPool extends AbstractStrategy {
         }
     }
 
-    void onDeath(WorkerHandle w, Integer exit, String reason, boolean wasReady) {
+    /**
+     * {@code w} is gone. {@code startedUnflushed}: tasks the worker had marked as started in the shared marks file
+     * whose STARTED frame may never have reached us (see {@link StartedMarks}); they count as started.
+     */
+    void onDeath(WorkerHandle w, Integer exit, String reason, boolean wasReady, java.util.Set<Long> startedUnflushed) {
         List<Pending> stopped = new ArrayList<>();
         List<Pending> crashed = new ArrayList<>();
         List<Pending> refused = new ArrayList<>();
+        List<Pending> lateStarts = new ArrayList<>();
         List<Send> sends = null;
         boolean expected;
         WorkerStartException brokenNow = null;
@@ -527,6 +532,13 @@ public final class ProcessPool extends AbstractStrategy {
             w.inFlight.clear();
             mine.sort(Comparator.comparingLong((Pending p) -> p.run.id()).reversed());
             for (Pending p : mine) {
+                if (!p.started && startedUnflushed.contains(p.run.id())) {
+                    p.started = true; // it ran (or was running): never run it a second time
+                    if (!p.runStarted) {
+                        p.runStarted = true;
+                        lateStarts.add(p);
+                    }
+                }
                 if (!p.started) {
                     if (p.run.isDone()) {
                         finishLocked(p);
@@ -576,6 +588,9 @@ public final class ProcessPool extends AbstractStrategy {
         }
         if (brokenNow != null) {
             log.error("{}: {}", config.name(), brokenNow.getMessage());
+        }
+        for (Pending p : lateStarts) {
+            p.run.tryStart(null); // false if withdrawn meanwhile; the outcomes below then do nothing
         }
         for (Pending p : stopped) {
             p.run.finishStopped(CancellationStage.KILLED);

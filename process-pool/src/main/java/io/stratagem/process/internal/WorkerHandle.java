@@ -52,6 +52,7 @@ final class WorkerHandle {
     private volatile FrameWriter writer;
     private volatile String killReason;
     private volatile long startNanos;
+    private volatile java.nio.file.Path marksFile;
     private volatile long readyNanos;
     private Thread errThread;
 
@@ -72,6 +73,7 @@ final class WorkerHandle {
         boolean ready = false;
         try {
             startNanos = System.nanoTime();
+            marksFile = StartedMarks.create();
             ProcessBuilder pb = new ProcessBuilder(config.command(id));
             pb.environment().putAll(config.environment());
             Process p = pb.start();
@@ -111,7 +113,16 @@ final class WorkerHandle {
         } finally {
             Integer exit = reap();
             String reason = killReason != null ? killReason : detail;
-            pool.onDeath(this, exit, reason, ready);
+            java.util.Set<Long> startedUnflushed = java.util.Set.of();
+            if (marksFile != null) {
+                startedUnflushed = StartedMarks.read(marksFile);
+                try {
+                    java.nio.file.Files.deleteIfExists(marksFile);
+                } catch (IOException e) {
+                    log.debug("{}: could not delete {}: {}", config.name(), marksFile, e.toString());
+                }
+            }
+            pool.onDeath(this, exit, reason, ready, startedUnflushed);
             gone.countDown();
             pool.onGone(this);
         }
@@ -137,6 +148,7 @@ final class WorkerHandle {
             d.writeInt(WorkerProtocol.VERSION);
             d.writeUTF(config.codec() == null ? "" : config.codec().getClass().getName());
             d.writeUTF(config.filterPattern());
+            d.writeUTF(marksFile.toString());
             byte[] initializer = config.initializer() == null ? new byte[0] : config.initializer();
             d.writeInt(initializer.length);
             d.write(initializer);

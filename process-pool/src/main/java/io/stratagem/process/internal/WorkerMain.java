@@ -24,6 +24,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -52,6 +53,13 @@ public final class WorkerMain {
 
     private Thread runner;
     private volatile ThreadMXBean threadMx; // set once by the loader thread; read by the runner
+    private StartedMarks marks;
+    private int unflushedResults;                 // guarded by writeLock
+    private volatile Job runningJob;              // for the flusher: the job the runner is in, or null
+    private Thread flusher;
+    private volatile boolean flusherIdle;
+    private static final int RESULTS_PER_FLUSH = 16;
+    private static final long FLUSH_AFTER_NANOS = 1_000_000;
     private TaskCodec codec;
     private JavaSerializationCodec errorCodec;
     private final ClassLoader loader = ClassLoader.getSystemClassLoader();
@@ -128,6 +136,9 @@ public final class WorkerMain {
         }
         runner = new Thread(this::runJobs, "stratagem-worker-task");
         runner.start();
+        flusher = new Thread(this::flushLongRuns, "stratagem-worker-flusher");
+        flusher.setDaemon(true);
+        flusher.start();
         send(WorkerProtocol.READY, 0, new byte[0], true);
         // java.management takes tens of milliseconds to load: off the path to the first result.
         Thread mxLoader = new Thread(() -> threadMx = ManagementFactory.getThreadMXBean(), "stratagem-worker-mx");
@@ -148,6 +159,7 @@ public final class WorkerMain {
         }
         String codecClass = in.readUTF();
         String filter = in.readUTF();
+        marks = StartedMarks.open(java.nio.file.Path.of(in.readUTF()));
         byte[] initializer = new byte[in.readInt()];
         in.readFully(initializer);
         errorCodec = new JavaSerializationCodec(filter);
@@ -255,7 +267,13 @@ public final class WorkerMain {
             } finally {
                 lock.unlock();
             }
-            send(WorkerProtocol.STARTED, job.id, new byte[0], true);
+            lock.lock();
+            try {
+                more = !queue.isEmpty();
+            } finally {
+                lock.unlock();
+            }
+            started(job, !more);
             ThreadMXBean mx = threadMx; // null until loaded: those first tasks report no CPU time
             long cpu0 = mx == null ? -1 : mx.getCurrentThreadCpuTime();
             Object value = null;
@@ -308,7 +326,7 @@ public final class WorkerMain {
                 framed[1 + i] = (byte) (c >>> (56 - 8 * i));
             }
             System.arraycopy(body, 0, framed, 9, body.length);
-            send(type, job.id, framed, !more);
+            result(type, job.id, framed, !more);
         }
     }
 
@@ -325,16 +343,91 @@ public final class WorkerMain {
         }
     }
 
+    /**
+     * Records that {@code job} starts: its id in the shared marks (so a crash is attributed exactly), a STARTED frame
+     * in the buffer, flushed at once only if nothing else is queued (a caller may be waiting on it; otherwise it
+     * travels with the next batch of results, or the flusher pushes it if the task runs long).
+     */
+    private void started(Job job, boolean flushNow) {
+        writeLock.lock();
+        try {
+            if (marks.full()) {
+                flushLocked();
+            }
+            writer.write(WorkerProtocol.STARTED, job.id, new byte[0]);
+            marks.add(job.id);
+            if (flushNow) {
+                flushLocked();
+            }
+        } catch (IOException e) {
+            pipeFailed(e);
+        } finally {
+            writeLock.unlock();
+        }
+        runningJob = job;
+        if (!flushNow && flusherIdle) {
+            LockSupport.unpark(flusher); // only when it sleeps without a deadline: one wake-up per busy period
+        }
+    }
+
+    private void result(byte type, long id, byte[] payload, boolean queueEmpty) {
+        runningJob = null;
+        writeLock.lock();
+        try {
+            writer.write(type, id, payload);
+            if (queueEmpty || ++unflushedResults >= RESULTS_PER_FLUSH) {
+                flushLocked();
+            }
+        } catch (IOException e) {
+            pipeFailed(e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Flushes when a task has been running for about a millisecond with frames still buffered. */
+    private void flushLongRuns() {
+        while (true) {
+            Job seen = runningJob;
+            if (seen == null) {
+                flusherIdle = true;
+                if (runningJob == null) {
+                    LockSupport.park(this);
+                }
+                flusherIdle = false;
+                continue;
+            }
+            LockSupport.parkNanos(this, FLUSH_AFTER_NANOS);
+            if (runningJob == seen) {
+                flushQuietly();
+            }
+        }
+    }
+
+    private void flushLocked() throws IOException {
+        writer.flush();
+        marks.clear(); // every STARTED written so far is in the pipe now
+        unflushedResults = 0;
+    }
+
+    private void pipeFailed(IOException e) {
+        System.err.println("stratagem worker: the protocol pipe failed (" + e + "); exiting");
+        Runtime.getRuntime().halt(0);
+    }
+
     private void send(byte type, long id, byte[] payload, boolean flush) {
         writeLock.lock();
         try {
             writer.write(type, id, payload);
             if (flush) {
-                writer.flush();
+                if (marks != null) {
+                    flushLocked();
+                } else {
+                    writer.flush();
+                }
             }
         } catch (IOException e) {
-            System.err.println("stratagem worker: the protocol pipe failed (" + e + "); exiting");
-            Runtime.getRuntime().halt(0);
+            pipeFailed(e);
         } finally {
             writeLock.unlock();
         }
@@ -343,7 +436,7 @@ public final class WorkerMain {
     private void flushQuietly() {
         writeLock.lock();
         try {
-            writer.flush();
+            flushLocked();
         } catch (IOException ignored) {
             // halting anyway
         } finally {
