@@ -9,11 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -46,7 +41,6 @@ import java.util.concurrent.Callable;
 public final class GilCore {
 
     private static final Logger log = LoggerFactory.getLogger(GilCore.class);
-    private static final int MAX_RECORDS = 512;
     private static final long UNTIMED = Long.MAX_VALUE / 4;
 
     /** Why a thread dropped the lock. */
@@ -59,7 +53,6 @@ public final class GilCore {
     private final Mode mode;
     private final boolean forceSwitching;
     private final int legacyCheckInterval;
-    private final int timelineCapacity;
     private final Probe probe;
     private final GlobalInterpreterLock facade;
     private final Substrate.Mutex m;
@@ -75,11 +68,8 @@ public final class GilCore {
     private int waiters;
     private boolean closed;
     private long holdStart;
-    private long startNanos;
     private final Counters c = new Counters();
-    private final Map<Thread, ThreadRecord> records = new LinkedHashMap<>();
-    private final List<Attachment> live = new ArrayList<>();
-    private final ThreadRecord gcRecord;
+    private final Ledger ledger;
 
     public GilCore(Substrate sub, String name, Mode mode, long intervalNanos, boolean forceSwitching,
                    int legacyCheckInterval, int timelineCapacity, Probe probe, GlobalInterpreterLock facade) {
@@ -89,14 +79,12 @@ public final class GilCore {
         this.intervalNanos = intervalNanos;
         this.forceSwitching = forceSwitching;
         this.legacyCheckInterval = legacyCheckInterval;
-        this.timelineCapacity = timelineCapacity;
         this.probe = probe;
         this.facade = facade;
         this.m = sub.newMutex();
         this.waitCond = m.newCond();
         this.handoffCond = m.newCond();
-        this.startNanos = sub.nanoTime();
-        this.gcRecord = new ThreadRecord(new Thread(() -> { }, "GC"), timelineCapacity);
+        this.ledger = new Ledger(timelineCapacity, sub.nanoTime());
     }
 
     Substrate substrate() {
@@ -137,15 +125,11 @@ public final class GilCore {
         m.lock();
         try {
             ensureOpen();
-            ThreadRecord r = records.computeIfAbsent(t, k -> new ThreadRecord(k, timelineCapacity));
-            if (records.size() > MAX_RECORDS) {
-                Thread oldest = records.keySet().iterator().next();
-                records.remove(oldest);
-            }
+            ThreadRecord r = ledger.recordOf(t);
             a = new Attachment(this, t, r, Attachment.NOT_HOLDING | (mode == Mode.LEGACY_TICKS ? Attachment.LEGACY : 0));
             a.ticks = legacyCheckInterval;
             a.stateSince = sub.nanoTime();
-            live.add(a);
+            ledger.attached(a);
         } finally {
             m.unlock();
         }
@@ -169,7 +153,7 @@ public final class GilCore {
             throw new IllegalStateException("close() inside releasing(): detach after the blocking call returns");
         }
         if (mode == Mode.FREE_THREADED) {
-            transition(a, Attachment.DETACHED, sub.nanoTime(), null);
+            ledger.transition(a, Attachment.DETACHED, sub.nanoTime());
             a.setBits(Attachment.NOT_HOLDING);
         } else {
             drop(a, Cause.FINAL);
@@ -181,7 +165,7 @@ public final class GilCore {
         current.remove();
         m.lock();
         try {
-            live.remove(a);
+            ledger.detached(a);
             a.state = Attachment.DETACHED;
         } finally {
             m.unlock();
@@ -220,12 +204,12 @@ public final class GilCore {
         if (mode == Mode.FREE_THREADED) {
             a.inReleasing = true;
             a.setBits(Attachment.NOT_HOLDING);
-            transition(a, Attachment.RELEASED, sub.nanoTime(), null);
+            ledger.transition(a, Attachment.RELEASED, sub.nanoTime());
             try {
                 return call.call();
             } finally {
                 a.inReleasing = false;
-                transition(a, Attachment.HOLDING, sub.nanoTime(), null);
+                ledger.transition(a, Attachment.HOLDING, sub.nanoTime());
                 a.clearBits(Attachment.NOT_HOLDING);
             }
         }
@@ -243,7 +227,7 @@ public final class GilCore {
         if (mode == Mode.FREE_THREADED) {
             long now = sub.nanoTime();
             a.record.acquisitions++;
-            transition(a, Attachment.HOLDING, now, null);
+            ledger.transition(a, Attachment.HOLDING, now);
             a.clearBits(Attachment.NOT_HOLDING);
             return;
         }
@@ -257,7 +241,7 @@ public final class GilCore {
             if (ctx == Context.AFTER_RELEASING) {
                 c.released.record(waitStart - a.releasedAt);
             }
-            transition(a, Attachment.WAITING, waitStart, null);
+            ledger.transition(a, Attachment.WAITING, waitStart);
             boolean contended = holder != null;
             if (contended) {
                 waitWhileHeld(a);
@@ -292,7 +276,7 @@ public final class GilCore {
                 }
                 case AFTER_TICK -> { }
             }
-            transition(a, Attachment.HOLDING, now, null);
+            ledger.transition(a, Attachment.HOLDING, now);
             a.clearBits(Attachment.REQUEST | Attachment.NOT_HOLDING);
             if (probe != null) {
                 probe.onTake(a, now, switched, switchNumber);
@@ -350,10 +334,7 @@ public final class GilCore {
                     h.setBits(Attachment.REQUEST);
                     h.requestSetAt = now;
                     c.dropRequests++;
-                    a.record.requests++;
-                    if (timelineCapacity > 0) {
-                        a.record.add(io.stratagem.gil.GilTimeline.Kind.REQUEST, rel(now), rel(now), h.name);
-                    }
+                    ledger.requested(a, h, now);
                     if (probe != null) {
                         probe.onRequest(a, h, began, now);
                     }
@@ -400,13 +381,13 @@ public final class GilCore {
             }
             if (mode == Mode.GIL && forceSwitching && cause != Cause.FINAL && (a.signal & Attachment.REQUEST) != 0) {
                 a.clearBits(Attachment.REQUEST);
-                transition(a, Attachment.HANDOFF, now, null);
+                ledger.transition(a, Attachment.HANDOFF, now);
                 handoffWait(a, now);
                 now = sub.nanoTime();
             }
             a.releasedAt = now;
-            transition(a, cause == Cause.FINAL ? Attachment.DETACHED
-                    : cause == Cause.VOLUNTARY ? Attachment.RELEASED : Attachment.WAITING, now, null);
+            ledger.transition(a, cause == Cause.FINAL ? Attachment.DETACHED
+                    : cause == Cause.VOLUNTARY ? Attachment.RELEASED : Attachment.WAITING, now);
         } finally {
             m.unlock();
             if (waitCond.takeInterrupt()) {
@@ -443,8 +424,8 @@ public final class GilCore {
         c.heldNanos += now - holdStart;
         c.finalDrops++;
         c.deadHolderReleases++;
-        transition(h, Attachment.DETACHED, now, null);
-        live.remove(h);
+        ledger.transition(h, Attachment.DETACHED, now);
+        ledger.detached(h);
         waitCond.signalAll();
         log.error("GIL '{}': thread {} died holding the lock; released it so the other threads can run", name, h.name);
     }
@@ -470,35 +451,6 @@ public final class GilCore {
         if (closed) {
             throw new GilClosedException(name);
         }
-    }
-
-    /** Time-in-state accounting and timeline; under m in GIL modes, owner-only in free-threaded mode. */
-    private void transition(Attachment a, int to, long now, String detail) {
-        if (a.state == to) {
-            return;
-        }
-        long since = Math.max(a.stateSince, startNanos);
-        if (a.state != Attachment.DETACHED && now > since) {
-            a.record.addAccumulated(a.state, now - since);
-            if (timelineCapacity > 0) {
-                a.record.add(kindOf(a.state), rel(since), rel(now), detail);
-            }
-        }
-        a.state = to;
-        a.stateSince = now;
-    }
-
-    private static GilTimeline.Kind kindOf(int state) {
-        return switch (state) {
-            case Attachment.HOLDING -> GilTimeline.Kind.HOLD;
-            case Attachment.WAITING -> GilTimeline.Kind.WAIT;
-            case Attachment.HANDOFF -> GilTimeline.Kind.HANDOFF;
-            default -> GilTimeline.Kind.RELEASED;
-        };
-    }
-
-    private long rel(long t) {
-        return Math.max(0, t - startNanos);
     }
 
     // ---- lifecycle, stats, timeline ------------------------------------------------------------------------------
@@ -529,8 +481,11 @@ public final class GilCore {
 
     /** Records a GC pause that ended at {@code endNanos} (substrate time). */
     public void recordGc(String collector, long durationNanos, long endNanos) {
-        if (timelineCapacity > 0) {
-            gcRecord.add(GilTimeline.Kind.GC, rel(endNanos - durationNanos), rel(endNanos), collector);
+        m.lock();
+        try {
+            ledger.gc(collector, durationNanos, endNanos);
+        } finally {
+            m.unlock();
         }
     }
 
@@ -538,9 +493,7 @@ public final class GilCore {
         m.lock();
         try {
             c.reset();
-            records.values().forEach(ThreadRecord::reset);
-            gcRecord.reset();
-            startNanos = sub.nanoTime();
+            ledger.reset(sub.nanoTime());
         } finally {
             m.unlock();
         }
@@ -550,19 +503,16 @@ public final class GilCore {
         m.lock();
         try {
             long now = sub.nanoTime();
-            long held = c.heldNanos + (holder != null ? now - Math.max(holdStart, startNanos) : 0);
-            List<GilStats.ThreadStats> threads = new ArrayList<>();
-            for (ThreadRecord r : records.values()) {
-                threads.add(r.snapshot());
-            }
-            return new GilStats(mode, Duration.ofNanos(intervalNanos), now - startNanos, c.acquisitions,
+            long start = ledger.startNanos();
+            long held = c.heldNanos + (holder != null ? now - Math.max(holdStart, start) : 0);
+            return new GilStats(mode, Duration.ofNanos(intervalNanos), now - start, c.acquisitions,
                     c.contendedAcquisitions, c.switches, c.dropRequests, c.forcedDrops, c.voluntaryDrops,
                     c.finalDrops, c.handoffWaits, c.handoffTimeouts, c.timedWaitTimeouts, c.timeoutsWithoutRequest,
                     c.nonTimeoutWakeups, c.lostRaces, c.legacyRetakes, c.futileWakeups, c.watchdogWarnings,
                     c.deadHolderReleases, c.releasingReturns, c.releasingWaitedInterval, held,
                     c.holdForced.summary(), c.holdVoluntary.summary(), c.waitAfterReleasing.summary(),
                     c.waitAfterForced.summary(), c.waitOnAttach.summary(), c.handoffWait.summary(),
-                    c.released.summary(), threads);
+                    c.released.summary(), ledger.threadStats());
         } finally {
             m.unlock();
         }
@@ -571,22 +521,7 @@ public final class GilCore {
     public GilTimeline timeline() {
         m.lock();
         try {
-            long now = sub.nanoTime();
-            List<GilTimeline.Event> events = new ArrayList<>();
-            for (ThreadRecord r : records.values()) {
-                r.drainTimeline(r.name, events);
-            }
-            if (timelineCapacity > 0) {
-                for (Attachment a : live) {
-                    long since = Math.max(a.stateSince, startNanos);
-                    if (a.state != Attachment.DETACHED && now > since) {
-                        events.add(new GilTimeline.Event(a.name, kindOf(a.state), rel(since), rel(now), ""));
-                    }
-                }
-            }
-            gcRecord.drainTimeline("GC", events);
-            events.sort(Comparator.comparingLong(GilTimeline.Event::startNanos));
-            return new GilTimeline(now - startNanos, events);
+            return ledger.timeline(sub.nanoTime());
         } finally {
             m.unlock();
         }
