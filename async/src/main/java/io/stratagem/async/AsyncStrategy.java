@@ -82,7 +82,7 @@ public final class AsyncStrategy extends AbstractStrategy {
         // one shared name per strategy: a per-thread name would cost a String for each of a million tasks
         this.threads = Thread.ofVirtual().name(b.name).factory();
         this.admission = new Admission(b.name, b.concurrencyLimit, b.queueCapacity,
-                b.fullQueuePolicy == FullQueuePolicy.BLOCK, this::startWorker, this::isShutdown);
+                b.fullQueuePolicy == FullQueuePolicy.BLOCK, this::startWorker);
         this.pinning = b.debug ? PinningMonitor.start(b.name, b.slowStepThreshold) : null;
     }
 

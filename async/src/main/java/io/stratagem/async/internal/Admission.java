@@ -10,7 +10,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -24,23 +23,18 @@ import java.util.function.Consumer;
  * when the queue is empty. Invariant: {@code active <= limit}, and the queue is non-empty only while
  * {@code active == limit}. {@code workers} counts live worker threads, for termination.
  *
- * <p>{@code shutdownNow} (in {@code AbstractStrategy}) stops live runs in id order, so it stops the running ones before
- * it withdraws the queued ones; a worker handing its slot on at once would start a queued run in between, and that run
- * would be reported as started instead of never-started. So a worker whose run ended cancelled after shutdown first
- * waits, briefly ({@link #WITHDRAW_GRACE_NANOS}), for the queue to be emptied by withdrawals; if it is not (a plain
- * cancel after {@code close}), the queued runs start as usual.
+ * <p>{@code shutdownNow} (in {@code AbstractStrategy}) withdraws every queued run before it stops a running one, so a
+ * worker freed by a stop finds the queue already emptied and hands on no run that should be returned as never started.
  */
 public final class Admission {
 
     private static final Logger log = LoggerFactory.getLogger(Admission.class);
-    private static final long WITHDRAW_GRACE_NANOS = 200_000_000L;
 
     private final String name;
     private final int limit;
     private final int capacity;
     private final boolean block;
     private final Consumer<Runnable> starter;
-    private final BooleanSupplier shutdown;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
     private final Condition idle = lock.newCondition();
@@ -48,9 +42,7 @@ public final class Admission {
     private final AtomicInteger workers = new AtomicInteger();
     private int active;
 
-    public Admission(String name, int limit, int capacity, boolean block, Consumer<Runnable> starter,
-                     BooleanSupplier shutdown) {
-        this.shutdown = shutdown;
+    public Admission(String name, int limit, int capacity, boolean block, Consumer<Runnable> starter) {
         this.name = name;
         this.limit = limit;
         this.capacity = capacity;
@@ -157,12 +149,8 @@ public final class Admission {
                     // the run already failed with it (TaskRun.execute completes before rethrowing); keep the slot moving
                     log.error("{}: task {} ended with an Error", name, run.id(), e);
                 }
-                boolean maybeShutdownNow = run.isCancelled() && shutdown.getAsBoolean();
                 lock.lock();
                 try {
-                    if (maybeShutdownNow) {
-                        awaitWithdrawals();
-                    }
                     Map.Entry<TaskRun<?>, VirtualTaskContext> next = queue.pollFirstEntry();
                     if (next == null) {
                         active--;
@@ -186,18 +174,6 @@ public final class Admission {
             idle.signalAll();
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Waits (lock held) up to the grace period for the queue to empty; see the class comment. */
-    private void awaitWithdrawals() {
-        long deadline = System.nanoTime() + WITHDRAW_GRACE_NANOS;
-        for (long left = WITHDRAW_GRACE_NANOS; !queue.isEmpty() && left > 0; left = deadline - System.nanoTime()) {
-            try {
-                notFull.awaitNanos(left);
-            } catch (InterruptedException e) {
-                // not restored on purpose: a stale interrupt aimed at the run that just ended, not at this worker
-            }
         }
     }
 
