@@ -147,7 +147,9 @@ public abstract class AbstractStrategy implements Strategy, TaskRun.Owner {
         if (timeout != null) {
             Timeouts.stopAfter(run, timeout, () -> new TaskTimedOutException(run.id(), timeout));
         }
-        log.trace("{}: submitted task {} ({})", name, run.id(), run.name());
+        if (log.isTraceEnabled()) { // guarded: the varargs array and the boxed id would cost every submit
+            log.trace("{}: submitted task {} ({})", name, run.id(), run.name());
+        }
         return run;
     }
 

@@ -7,14 +7,13 @@ import io.stratagem.TaskHandle;
 import io.stratagem.TaskState;
 import io.stratagem.Timings;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One submitted task as its backend sees it: the handle the caller holds, plus the transitions a backend drives.
@@ -28,14 +27,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>the backend ends a started run with {@link #succeed}, {@link #fail} or {@link #finishStopped}; only the first
  *       call counts;</li>
  *   <li>{@link #cancel(boolean)} or a timeout records a <em>stop reason</em> (a CAS from null, so the first
- *       reason wins) under {@code runnerLock} and only while the run is not finished, then withdraws a queued run (completing it at once with stage {@code NOT_STARTED}), or, for a
+ *       reason wins) under this run's monitor and only while the run is not finished, then withdraws a queued run (completing it at once with stage {@code NOT_STARTED}), or, for a
  *       running one, tells the backend through {@link Owner#stopRequested}. The running task sees the request at
  *       its next checkpoint; the backend completes the run when the task has really stopped.</li>
  * </ul>
  * Invariants: the handle completes exactly once, only after the phase is {@code FINISHED}; a run whose stop reason is
  * set always completes with that reason (a {@code CancellationException} or a
  * {@link io.stratagem.TaskTimedOutException}); the runner thread is interrupted only while the phase is
- * {@code RUNNING} and under {@code runnerLock}, which {@link #finishPhase()} also takes, so a pooled thread is never
+ * {@code RUNNING} and under this run's monitor, which {@link #finishPhase()} also takes, so a pooled thread is never
  * interrupted after it has moved on to another task.
  *
  * <p>Thread-safe. Completing a run happens-after everything the task did on its runner thread.
@@ -66,9 +65,12 @@ public final class TaskRun<T> extends TaskHandle<T> {
     private final String name;
     private final Owner owner;
     private final long submittedNanos = System.nanoTime();
-    private final AtomicInteger phase = new AtomicInteger(QUEUED);
-    private final AtomicReference<Throwable> stopReason = new AtomicReference<>();
-    private final ReentrantLock runnerLock = new ReentrantLock();
+    // Plain volatile fields driven through VarHandles rather than Atomic* objects, and this object's own monitor
+    // rather than a ReentrantLock: a run exists per task (a million of them in the async benchmark), so each saved
+    // object counts. The monitor guards only a few non-blocking instructions, so it cannot pin a virtual thread for
+    // longer than that.
+    private volatile int phase = QUEUED;
+    private volatile Throwable stopReason;
 
     // Written before the phase CAS that publishes them (tryStart / finishPhase); read after reading phase.
     private volatile long startNanos;
@@ -77,6 +79,19 @@ public final class TaskRun<T> extends TaskHandle<T> {
     private volatile Thread runner;
     private volatile boolean interrupted;
     private volatile CancellationStage stage;
+
+    private static final VarHandle PHASE;
+    private static final VarHandle STOP_REASON;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            PHASE = l.findVarHandle(TaskRun.class, "phase", int.class);
+            STOP_REASON = l.findVarHandle(TaskRun.class, "stopReason", Throwable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     public TaskRun(long id, Task<T> task, Owner owner) {
         this.id = id;
@@ -110,7 +125,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
     public boolean tryStart(Thread thread) {
         runner = thread;
         startNanos = System.nanoTime();
-        if (phase.compareAndSet(QUEUED, RUNNING)) {
+        if (PHASE.compareAndSet(this, QUEUED, RUNNING)) {
             return true;
         }
         runner = null;
@@ -168,20 +183,17 @@ public final class TaskRun<T> extends TaskHandle<T> {
      */
     public void finishStopped(CancellationStage how) {
         Objects.requireNonNull(how, "how");
-        runnerLock.lock();
-        try {
-            stopReason.compareAndSet(null, new CancellationException("task " + id + " was cancelled"));
-            if (phase.get() == FINISHED) {
+        synchronized (this) {
+            STOP_REASON.compareAndSet(this, null, new CancellationException("task " + id + " was cancelled"));
+            if (phase == FINISHED) {
                 return;
             }
-            phase.set(FINISHED);
+            phase = FINISHED;
             runner = null;
             endNanos = System.nanoTime();
             stage = how;
-        } finally {
-            runnerLock.unlock();
         }
-        super.completeExceptionally(stopReason.get());
+        super.completeExceptionally(stopReason);
         owner.ended(this);
     }
 
@@ -192,21 +204,18 @@ public final class TaskRun<T> extends TaskHandle<T> {
 
     /** Interrupts the runner thread if the task is still running on it; never interrupts a thread that moved on. */
     public void interruptRunner() {
-        runnerLock.lock();
-        try {
+        synchronized (this) {
             Thread t = runner;
-            if (phase.get() == RUNNING && t != null) {
+            if (phase == RUNNING && t != null) {
                 interrupted = true;
                 t.interrupt();
             }
-        } finally {
-            runnerLock.unlock();
         }
     }
 
     /** Whether a stop (cancel or timeout) was requested. */
     public boolean isStopRequested() {
-        return stopReason.get() != null;
+        return stopReason != null;
     }
 
     /**
@@ -214,7 +223,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
      * every backend. One volatile read when not cancelled.
      */
     public void checkNotStopped() {
-        if (stopReason.get() != null) {
+        if (stopReason != null) {
             throw new CancellationException("task " + id + " was cancelled");
         }
     }
@@ -261,20 +270,17 @@ public final class TaskRun<T> extends TaskHandle<T> {
     public boolean requestStop(Throwable reason, boolean mayInterrupt) {
         Objects.requireNonNull(reason, "reason");
         boolean withdrawnNow;
-        runnerLock.lock();
-        try {
+        synchronized (this) {
             // Under the lock that finishPhase takes: a request either lands before the run finishes (and then
             // decides its outcome) or is refused; never accepted yet ignored.
-            if (phase.get() == FINISHED || !stopReason.compareAndSet(null, reason)) {
-                return reason instanceof CancellationException && stopReason.get() instanceof CancellationException;
+            if (phase == FINISHED || !STOP_REASON.compareAndSet(this, null, reason)) {
+                return reason instanceof CancellationException && stopReason instanceof CancellationException;
             }
-            withdrawnNow = phase.compareAndSet(QUEUED, FINISHED);
+            withdrawnNow = PHASE.compareAndSet(this, QUEUED, FINISHED);
             if (withdrawnNow) {
                 endNanos = System.nanoTime();
                 stage = CancellationStage.NOT_STARTED;
             }
-        } finally {
-            runnerLock.unlock();
         }
         if (withdrawnNow) {
             super.completeExceptionally(reason);
@@ -298,13 +304,13 @@ public final class TaskRun<T> extends TaskHandle<T> {
             }
             return isCompletedExceptionally() ? TaskState.FAILED : TaskState.SUCCEEDED;
         }
-        return phase.get() == QUEUED ? TaskState.QUEUED : TaskState.RUNNING;
+        return phase == QUEUED ? TaskState.QUEUED : TaskState.RUNNING;
     }
 
     @Override
     public Timings timings() {
         long now = System.nanoTime();
-        int p = phase.get();
+        int p = phase;
         long start = startNanos;
         long end = endNanos;
         boolean started = start != 0 && (p == RUNNING || (p == FINISHED && end >= start && stage != CancellationStage.NOT_STARTED));
@@ -329,21 +335,18 @@ public final class TaskRun<T> extends TaskHandle<T> {
 
     /** RUNNING -> FINISHED under the runner lock, so no interrupt lands after the task has left its thread. */
     private boolean finishPhase() {
-        runnerLock.lock();
-        try {
-            if (!phase.compareAndSet(RUNNING, FINISHED)) {
+        synchronized (this) {
+            if (!PHASE.compareAndSet(this, RUNNING, FINISHED)) {
                 return false;
             }
             runner = null;
             endNanos = System.nanoTime();
             return true;
-        } finally {
-            runnerLock.unlock();
         }
     }
 
     private void completeValue(T value) {
-        Throwable reason = stopReason.get();
+        Throwable reason = stopReason;
         if (reason == null) {
             super.complete(value);
         } else {
@@ -354,7 +357,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
     }
 
     private void completeFailed(Throwable failure) {
-        Throwable reason = stopReason.get();
+        Throwable reason = stopReason;
         if (reason == null) {
             super.completeExceptionally(failure);
         } else {
