@@ -5,20 +5,14 @@ import io.stratagem.CancellationStage;
 import io.stratagem.Task;
 import io.stratagem.TaskFunction;
 import io.stratagem.TaskHandle;
-import io.stratagem.TaskNotSerializableException;
 import io.stratagem.WorkerCrashedException;
 import io.stratagem.process.ProcessPoolStrategy.QueuePolicy;
-import io.stratagem.process.TaskCodec;
 import io.stratagem.process.WorkerStartException;
 import io.stratagem.spi.AbstractStrategy;
 import io.stratagem.spi.TaskRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InvalidClassException;
-import java.io.NotSerializableException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,9 +64,7 @@ public final class ProcessPool extends AbstractStrategy {
     private static final long SEND_AHEAD_NANOS = 2_000_000;
 
     private final PoolConfig config;
-    private final TaskCodec codec;
-    private final JavaSerializationCodec errorCodec;
-    private final ClassLoader loader;
+    private final PoolCodec codecs;
     private final ScheduledThreadPoolExecutor timer;
     private final ConcurrentHashMap<Long, Pending> byRunId = new ConcurrentHashMap<>();
     private final Set<WorkerHandle> notGone = ConcurrentHashMap.newKeySet();
@@ -94,10 +86,8 @@ public final class ProcessPool extends AbstractStrategy {
     public ProcessPool(PoolConfig config) {
         super(config.name(), Backend.PROCESS_POOL, config.semantics());
         this.config = config;
-        this.errorCodec = new JavaSerializationCodec(config.filterPattern());
-        this.codec = config.codec() != null ? config.codec() : errorCodec;
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        this.loader = cl != null ? cl : ProcessPool.class.getClassLoader();
+        this.codecs = new PoolCodec(config, cl != null ? cl : ProcessPool.class.getClassLoader());
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "stratagem-" + config.name() + "-timer");
             t.setDaemon(true);
@@ -165,7 +155,7 @@ public final class ProcessPool extends AbstractStrategy {
     protected void dispatch(TaskRun<?> run) {
         Task<?> task = run.task();
         boolean idempotent = task instanceof IdempotentTask<?>;
-        Pending p = new Pending(run, encodeTask(idempotent ? ((IdempotentTask<?>) task).body() : task), idempotent);
+        Pending p = new Pending(run, codecs.encodeTask(idempotent ? ((IdempotentTask<?>) task).body() : task), idempotent);
         List<Send> sends = null;
         WorkerStartException fail;
         lock.lock();
@@ -204,23 +194,6 @@ public final class ProcessPool extends AbstractStrategy {
         send(sends, null, false);
     }
 
-    private byte[] encodeTask(Task<?> task) {
-        byte[] bytes;
-        try {
-            bytes = codec.encode(task);
-        } catch (NotSerializableException e) {
-            throw new TaskNotSerializableException(e.getMessage(), "found while serializing " + task.name(), e);
-        } catch (InvalidClassException e) {
-            throw new TaskNotSerializableException(e.classname, e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
-            throw new TaskNotSerializableException(task.getClass().getName(), e.toString(), e);
-        }
-        if (bytes.length > config.maxFrameBytes() - 64) {
-            throw new IllegalArgumentException("task " + task.name() + " is " + bytes.length + " bytes once serialized,"
-                    + " more than maxFrameBytes (" + config.maxFrameBytes() + "); raise it or send less data");
-        }
-        return bytes;
-    }
 
     /** Assigns queued work to workers with room; the caller sends the result outside the lock. */
     private List<Send> pumpLocked() {
@@ -447,54 +420,9 @@ public final class ProcessPool extends AbstractStrategy {
         if (retire) {
             w.send(WorkerProtocol.SHUTDOWN, 0, EMPTY, true);
         }
-        complete(p, f);
+        codecs.complete(p.run, f);
     }
 
-    @SuppressWarnings("unchecked")
-    private void complete(Pending p, Frame f) throws FrameException {
-        TaskRun<Object> run = (TaskRun<Object>) p.run;
-        if (f.type() == WorkerProtocol.WITHDRAWN) {
-            run.finishStopped(CancellationStage.NOT_STARTED); // no-op unless the parent had not withdrawn it yet
-            return;
-        }
-        byte[] payload = f.payload();
-        if (payload.length < 9) {
-            throw new FrameException("a " + WorkerProtocol.typeName(f.type()) + " frame of " + payload.length + " bytes");
-        }
-        byte flags = payload[0];
-        long cpu = 0;
-        for (int i = 1; i <= 8; i++) {
-            cpu = (cpu << 8) | (payload[i] & 0xFF);
-        }
-        byte[] body = java.util.Arrays.copyOfRange(payload, 9, payload.length);
-        if (cpu >= 0) {
-            run.recordCpuTime(Duration.ofNanos(cpu));
-        }
-        if (f.type() == WorkerProtocol.RESULT) {
-            Object value;
-            try {
-                value = codec.decode(body, loader);
-            } catch (IOException | ClassNotFoundException | RuntimeException e) {
-                run.fail(new IllegalStateException("the result of task " + run.id() + " could not be read: " + e
-                        + " (is its class on this class path and in the serialization allow-list?)", e));
-                return;
-            }
-            run.succeed(value);
-            return;
-        }
-        Throwable error;
-        try {
-            error = ErrorPayload.decode(body, errorCodec, loader);
-        } catch (IOException e) {
-            error = new IllegalStateException("task " + run.id() + " failed in the worker, and its error could not be read: " + e);
-        }
-        if (run.isStopRequested()) {
-            run.finishStopped((flags & WorkerProtocol.FLAG_INTERRUPTED) != 0
-                    ? CancellationStage.INTERRUPT : CancellationStage.CHECKPOINT);
-        } else {
-            run.fail(error);
-        }
-    }
 
     /**
      * {@code w} is gone. {@code startedUnflushed}: tasks the worker had marked as started in the shared marks file
