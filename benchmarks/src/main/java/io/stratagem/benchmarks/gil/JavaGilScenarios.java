@@ -117,15 +117,18 @@ final class JavaGilScenarios {
      * and send wrapped in {@code releasing}, as CPython's socket calls drop the GIL) while {@code cpuThreads} spin.
      */
     static Convoy convoy(Duration interval, int cpuThreads, double seconds) throws Exception {
-        return convoy(interval, cpuThreads, seconds, Duration.ofNanos(3_000));
+        return convoy(interval, cpuThreads, seconds, Duration.ofNanos(2_000), Duration.ofNanos(1_000));
     }
 
     /**
-     * As {@link #convoy(Duration, int, double)}, with {@code work} of synthetic interpreter work (with checkpoints)
-     * after every recv, standing for the bytecode CPython runs between socket calls (the default, 3 us per side, makes
-     * an uncontended Java round trip cost about what CPython's does on this machine).
+     * As {@link #convoy(Duration, int, double)}, with synthetic interpreter work (with checkpoints) after every recv
+     * ({@code work}) and after every send ({@code gap}), standing for the bytecode CPython runs between socket calls.
+     * The work after a send matters: it is what lets the peer, woken by the kernel, find the lock still held and
+     * queue behind the CPU threads, as in CPython. The defaults (2 us and 1 us) make an uncontended round trip cost
+     * about what CPython's does on this machine.
      */
-    static Convoy convoy(Duration interval, int cpuThreads, double seconds, Duration work) throws Exception {
+    static Convoy convoy(Duration interval, int cpuThreads, double seconds, Duration work, Duration gap)
+            throws Exception {
         try (GlobalInterpreterLock gil = GlobalInterpreterLock.builder().switchInterval(interval).build()) {
             Pipe c2s = Pipe.open();
             Pipe s2c = Pipe.open();
@@ -142,6 +145,7 @@ final class JavaGilScenarios {
                         b.flip();
                         g.cpu(work, Duration.ofNanos(500));
                         g.releasing(() -> s2c.sink().write(b));
+                        g.cpu(gap, Duration.ofNanos(500));
                     }
                 } catch (Exception e) {
                     if (!stop.get()) {
@@ -185,6 +189,7 @@ final class JavaGilScenarios {
                     out.clear();
                     out.put((byte) 'x').flip();
                     g.releasing(() -> c2s.sink().write(out));
+                    g.cpu(gap, Duration.ofNanos(500));
                     in.clear();
                     g.releasing(() -> s2c.source().read(in));
                     lat[n++] = (System.nanoTime() - t) / 1e6;
