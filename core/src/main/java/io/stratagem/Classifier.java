@@ -22,9 +22,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Stateless and thread-safe; {@code recommend} never blocks and is deterministic: the same arguments give the
- * same recommendation. The backend with the smallest predicted makespan wins, with one tie-break: under
- * {@link Semantics#JVM}, for CPU-bound tasks (at least 1 ms of CPU, more CPU than waiting), threads are chosen over
- * the async backend when their predictions are within 5 %, as the JDK advises virtual threads for waiting. The model is documented in {@code io.stratagem.internal.classify.CostModel}; predictions are
+ * same recommendation. The model is documented in {@code io.stratagem.internal.classify.CostModel}; predictions are
  * for a freshly created strategy with its default parallelism, start-up included.
  */
 public final class Classifier {
@@ -68,42 +66,11 @@ public final class Classifier {
                 runnerUp = b;
             }
         }
-        String tieBreak = null;
-        if (prefersPlatformThreads(profile, semantics, estimates, best, runnerUp)) {
-            tieBreak = "Threads and virtual threads are predicted within " + Math.round(TIE * 100) + " %; for "
-                    + "CPU-bound work platform threads are preferred (the OS time-slices them; a computing virtual "
-                    + "thread holds its carrier until it ends).";
-            runnerUp = best;
-            best = Backend.GIL_THREADS;
-        }
         Map<Backend, Duration> predicted = new EnumMap<>(Backend.class);
         estimates.forEach((b, e) -> predicted.put(b, Duration.ofNanos(Math.round(e.makespan()))));
         double confidence = confidence(estimates, best, runnerUp, environment.calibration().measured());
-        java.util.List<String> reasons = new java.util.ArrayList<>(
-                Reasons.explain(profile, workload, environment, semantics, estimates, best, runnerUp));
-        if (tieBreak != null) {
-            reasons.add(reasons.size() - (environment.calibration().measured() ? 1 : 2), tieBreak);
-        }
-        return new Recommendation(best, semantics, predicted, reasons, confidence);
-    }
-
-    /** How close (relative) two predictions must be for the CPU tie-break between threads and async to apply. */
-    private static final double TIE = 0.05;
-
-    /**
-     * Under {@link Semantics#JVM}, free threads and virtual threads over the same cores predict alike for CPU work;
-     * the JDK's guidance (virtual threads are for waiting, not computing) then picks platform threads.
-     */
-    private static boolean prefersPlatformThreads(Profile p, Semantics sem, Map<Backend, Estimate> est, Backend best,
-                                                  Backend runnerUp) {
-        if (sem != Semantics.JVM || best != Backend.ASYNC || runnerUp != Backend.GIL_THREADS) {
-            return false;
-        }
-        long cpu = p.cpuTime().toNanos();
-        if (cpu < 1_000_000 || cpu < p.waitTime().toNanos()) {
-            return false;
-        }
-        return est.get(Backend.GIL_THREADS).makespan() <= est.get(Backend.ASYNC).makespan() * (1 + TIE);
+        return new Recommendation(best, semantics, predicted,
+                Reasons.explain(profile, workload, environment, semantics, estimates, best, runnerUp), confidence);
     }
 
     /** Whether {@code backend} may run a task of {@code profile} at all, whatever it costs. */

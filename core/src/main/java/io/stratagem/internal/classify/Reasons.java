@@ -68,12 +68,8 @@ public final class Reasons {
         }
         if (runnerUp != null) {
             double ratio = est.get(runnerUp).makespan() / Math.max(1.0, est.get(best).makespan());
-            r.add(ratio >= 1
-                    ? String.format(java.util.Locale.ROOT, "Recommended %s: predicted %s, %.2fx faster than %s (%s).",
-                            best, time(est.get(best).makespan()), ratio, runnerUp, time(est.get(runnerUp).makespan()))
-                    : String.format(java.util.Locale.ROOT, "Recommended %s: predicted %s, within %.0f %% of %s (%s).",
-                            best, time(est.get(best).makespan()), (1 / ratio - 1) * 100, runnerUp,
-                            time(est.get(runnerUp).makespan())));
+            r.add(String.format(java.util.Locale.ROOT, "Recommended %s: predicted %s, %.2fx faster than %s (%s).",
+                    best, time(est.get(best).makespan()), ratio, runnerUp, time(est.get(runnerUp).makespan())));
         } else {
             r.add("Recommended " + best + ": the only eligible backend; predicted " + time(est.get(best).makespan())
                     + ".");
