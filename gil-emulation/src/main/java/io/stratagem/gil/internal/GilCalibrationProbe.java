@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * Measures the GIL backend's costs for the classifier, through the public API only: the per-task hand-off of a
  * {@code PYTHON} strategy (a batch of empty tasks), and the cost of one GIL hand-over (two CPU-bound tasks contending
- * take longer than the same work run alone; the excess divided by the number of switch intervals).
+ * take longer than the same work run alone; the excess divided by the number of switch intervals, fastest of three).
  */
 public final class GilCalibrationProbe implements CalibrationProbe {
 
@@ -48,18 +48,25 @@ public final class GilCalibrationProbe implements CalibrationProbe {
             }
             m.put("threadHandoffNanos", best);
             if (deadline - System.nanoTime() > budget.toNanos() / 2) {
-                long work = calibrateSpin(Duration.ofMillis(40));
-                long t0 = System.nanoTime();
-                s.submit(ctx -> spin(ctx, work)).join();
-                long alone = System.nanoTime() - t0;
-                t0 = System.nanoTime();
-                TaskHandle<Long> a = s.submit(ctx -> spin(ctx, work));
-                TaskHandle<Long> b = s.submit(ctx -> spin(ctx, work));
-                a.join();
-                b.join();
-                long pair = System.nanoTime() - t0;
-                double switches = 2.0 * alone / SWITCH_INTERVAL_NANOS;
-                m.put("gilSwitchNanos", Math.max(0, (pair - 2.0 * alone) / switches));
+                // the fastest of three: on a busy machine other processes only ever add time
+                long work = calibrateSpin(Duration.ofMillis(20));
+                long alone = Long.MAX_VALUE;
+                long pair = Long.MAX_VALUE;
+                for (int round = 0; round < 3 && System.nanoTime() < deadline; round++) {
+                    long t0 = System.nanoTime();
+                    s.submit(ctx -> spin(ctx, work)).join();
+                    alone = Math.min(alone, System.nanoTime() - t0);
+                    t0 = System.nanoTime();
+                    TaskHandle<Long> a = s.submit(ctx -> spin(ctx, work));
+                    TaskHandle<Long> b = s.submit(ctx -> spin(ctx, work));
+                    a.join();
+                    b.join();
+                    pair = Math.min(pair, System.nanoTime() - t0);
+                }
+                if (pair < Long.MAX_VALUE) {
+                    double switches = 2.0 * alone / SWITCH_INTERVAL_NANOS;
+                    m.put("gilSwitchNanos", Math.max(0, (pair - 2.0 * alone) / switches));
+                }
             }
         }
         return m;
