@@ -16,8 +16,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Python's {@code ThreadPoolExecutor} under the GIL: a fixed pool of platform threads ({@code stratagem-gil-N},
@@ -40,7 +38,6 @@ public final class GilStrategy extends AbstractStrategy {
     private static final Logger log = LoggerFactory.getLogger(GilStrategy.class);
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final Object STOP = new Object();
-    private static final long WITHDRAW_GRACE_NANOS = 250_000_000;
 
     private final GlobalInterpreterLock lock;
     private final boolean ownsLock;
@@ -48,10 +45,6 @@ public final class GilStrategy extends AbstractStrategy {
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
-    // shutdownNow asks running runs to stop before it withdraws queued ones: a worker freed meanwhile must not start
-    // a queued run that the same shutdownNow is about to withdraw (see awaitWithdrawal)
-    private final ReentrantLock withdrawLock = new ReentrantLock();
-    private final Condition withdrawnCond = withdrawLock.newCondition();
 
     private GilStrategy(Builder b, GlobalInterpreterLock lock, boolean ownsLock) {
         super(b.name, Backend.GIL_THREADS,
@@ -94,7 +87,6 @@ public final class GilStrategy extends AbstractStrategy {
     }
 
     private void work() {
-        boolean freedByStop = false;
         while (true) {
             Object next;
             try {
@@ -107,44 +99,9 @@ public final class GilStrategy extends AbstractStrategy {
             }
             queued.decrementAndGet();
             TaskRun<?> run = (TaskRun<?>) next;
-            if (freedByStop && isShutdown()) {
-                awaitWithdrawal(run);
-            }
-            if (!run.isDone()) { // a withdrawn run is skipped and leaves freedByStop as it was
+            if (!run.isDone()) { // a withdrawn run is skipped
                 runAttached(run);
-                freedByStop = run.isCancelled(); // not timeouts: only shutdownNow and cancel() cancel
             }
-        }
-    }
-
-    @Override
-    public void withdrawn(TaskRun<?> run) {
-        withdrawLock.lock();
-        try {
-            withdrawnCond.signalAll();
-        } finally {
-            withdrawLock.unlock();
-        }
-    }
-
-    /**
-     * Called by a worker that a stop freed during shutdown: shutdownNow stops running runs first and withdraws queued
-     * ones after, in one pass, so the next queued run is probably about to be withdrawn. Waits up to
-     * {@link #WITHDRAW_GRACE_NANOS} for that before starting it, so shutdownNow reliably returns every task that had
-     * not started. Costs nothing on any other path; the one case that waits in vain is a user's cancel() of a running
-     * task while close() drains the queue, which delays the next queued task by up to the grace (250 ms).
-     */
-    private void awaitWithdrawal(TaskRun<?> run) {
-        long deadline = System.nanoTime() + WITHDRAW_GRACE_NANOS;
-        withdrawLock.lock();
-        try {
-            for (long left = deadline - System.nanoTime(); !run.isDone() && left > 0; left = deadline - System.nanoTime()) {
-                withdrawnCond.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            // a stale interrupt aimed at a finished task: this worker only ends on STOP
-        } finally {
-            withdrawLock.unlock();
         }
     }
 
