@@ -45,8 +45,8 @@ public record PoolConfig(
             "-Xlog:all=warning:stderr",  // warnings go to stderr (user -Xlog options must name stderr or a file)
             "-Xshare:auto");
 
-    /** The command line that starts worker {@code id}. */
-    public List<String> command(int id) {
+    /** The command line that starts worker {@code id}, which records started tasks in {@code marksFile}. */
+    public List<String> command(int id, java.nio.file.Path marksFile) {
         List<String> cmd = new java.util.ArrayList<>();
         cmd.add(javaExecutable);
         cmd.addAll(BASE_JVM_OPTIONS);
@@ -67,6 +67,7 @@ public record PoolConfig(
         cmd.add(Long.toString(ProcessHandle.current().pid()));
         cmd.add(Integer.toString(id));
         cmd.add(Integer.toString(maxFrameBytes));
+        cmd.add(marksFile.toString());
         return cmd;
     }
 }

@@ -74,7 +74,7 @@ final class WorkerHandle {
         try {
             startNanos = System.nanoTime();
             marksFile = StartedMarks.create();
-            ProcessBuilder pb = new ProcessBuilder(config.command(id));
+            ProcessBuilder pb = new ProcessBuilder(config.command(id, marksFile));
             pb.environment().putAll(config.environment());
             Process p = pb.start();
             process = p;
@@ -128,7 +128,22 @@ final class WorkerHandle {
         }
     }
 
+    /**
+     * HELLO, INIT, READY. INIT goes out first, before HELLO arrives: the worker finds it in the pipe as soon as it has
+     * said HELLO, instead of waiting a round trip through this thread while it could be initializing. HELLO is still
+     * checked before anything else the worker says is believed.
+     */
     private void handshake(FrameReader reader, Process p) throws IOException {
+        ByteArrayOutputStream init = new ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(init)) {
+            d.writeInt(WorkerProtocol.VERSION);
+            d.writeUTF(config.codec() == null ? "" : config.codec().getClass().getName());
+            d.writeUTF(config.filterPattern());
+            byte[] initializer = config.initializer() == null ? new byte[0] : config.initializer();
+            d.writeInt(initializer.length);
+            d.write(initializer);
+        }
+        boolean initSent = send(WorkerProtocol.INIT, 0, init.toByteArray(), true);
         Frame hello = reader.read();
         if (hello == null) {
             throw new IOException("the worker exited before saying hello");
@@ -143,17 +158,7 @@ final class WorkerHandle {
             throw new FrameException("handshake mismatch: magic 0x" + Integer.toHexString(magic) + " version " + version
                     + ", expected 0x" + Integer.toHexString(WorkerProtocol.MAGIC) + " version " + WorkerProtocol.VERSION);
         }
-        ByteArrayOutputStream init = new ByteArrayOutputStream();
-        try (DataOutputStream d = new DataOutputStream(init)) {
-            d.writeInt(WorkerProtocol.VERSION);
-            d.writeUTF(config.codec() == null ? "" : config.codec().getClass().getName());
-            d.writeUTF(config.filterPattern());
-            d.writeUTF(marksFile.toString());
-            byte[] initializer = config.initializer() == null ? new byte[0] : config.initializer();
-            d.writeInt(initializer.length);
-            d.write(initializer);
-        }
-        if (!send(WorkerProtocol.INIT, 0, init.toByteArray(), true)) {
+        if (!initSent) {
             throw new IOException("could not send INIT to worker " + id);
         }
         Frame answer = reader.read();

@@ -6,6 +6,7 @@ import io.stratagem.process.ProcessPoolStrategy;
 import io.stratagem.process.TaskCodec;
 import io.stratagem.process.internal.WorkerTaskContext.Job;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -16,7 +17,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The entry point of a worker JVM: {@code WorkerMain <parentPid> <workerId> <maxFrameBytes>}. See
+ * The entry point of a worker JVM: {@code WorkerMain <parentPid> <workerId> <maxFrameBytes> <marksFile>}. See
  * {@link WorkerProtocol} for the conversation.
  *
  * <h2>Implementation overview</h2>
@@ -52,7 +52,8 @@ public final class WorkerMain {
     private boolean shutdown;                                      // guarded by lock
 
     private Thread runner;
-    private volatile ThreadMXBean threadMx; // set once by the loader thread; read by the runner
+    private final WorkerWarmUp warmUp;
+    private java.nio.file.Path marksFile;
     private StartedMarks marks;
     private int unflushedResults;                 // guarded by writeLock
     private volatile Job runningJob;              // for the flusher: the job the runner is in, or null
@@ -66,21 +67,26 @@ public final class WorkerMain {
 
     private final int maxFrameBytes;
 
-    private WorkerMain(FrameWriter writer, int maxFrameBytes) {
+    private WorkerMain(FrameWriter writer, int maxFrameBytes, WorkerWarmUp warmUp) {
         this.writer = writer;
         this.maxFrameBytes = maxFrameBytes;
+        this.warmUp = warmUp;
     }
 
     public static void main(String[] args) throws Exception {
+        WorkerWarmUp warmUp = new WorkerWarmUp(); // first: it overlaps everything up to the first task
+        warmUp.start();
         FileOutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
-        FileInputStream protocolIn = new FileInputStream(FileDescriptor.in);
+        // Buffered: a frame is then one read system call (or less), not one per header field.
+        BufferedInputStream protocolIn = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         System.setOut(err);
         System.setIn(new ByteArrayInputStream(new byte[0]));
         long parentPid = Long.parseLong(args[0]);
         int maxFrame = Integer.parseInt(args[2]);
         watchParent(parentPid);
-        WorkerMain w = new WorkerMain(new FrameWriter(protocolOut, maxFrame), maxFrame);
+        WorkerMain w = new WorkerMain(new FrameWriter(protocolOut, maxFrame), maxFrame, warmUp);
+        w.marksFile = java.nio.file.Path.of(args[3]);
         int code;
         try {
             code = w.serve(new FrameReader(protocolIn, maxFrame));
@@ -93,19 +99,25 @@ public final class WorkerMain {
         Runtime.getRuntime().halt(code);
     }
 
-    /** Halts within ~0.2 s of the parent's death, even if stdin stays open (inherited by a grandchild). */
+    /**
+     * Halts within ~0.2 s of the parent's death, even if stdin stays open (inherited by a grandchild). The worker's
+     * threads are anonymous classes, not lambdas: the first lambda of a JVM costs milliseconds on the start-up path.
+     */
     private static void watchParent(long parentPid) {
-        Thread t = new Thread(() -> {
-            ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
-            while (parent != null && parent.isAlive()) {
-                try {
-                    TimeUnit.MILLISECONDS.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
+        Thread t = new Thread("stratagem-worker-parent-watch") {
+            @Override
+            public void run() {
+                ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
+                while (parent != null && parent.isAlive()) {
+                    try {
+                        TimeUnit.MILLISECONDS.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
+                Runtime.getRuntime().halt(0);
             }
-            Runtime.getRuntime().halt(0);
-        }, "stratagem-worker-parent-watch");
+        };
         t.setDaemon(true);
         t.start();
     }
@@ -115,9 +127,11 @@ public final class WorkerMain {
         try (DataOutputStream d = new DataOutputStream(hello)) {
             d.writeInt(WorkerProtocol.MAGIC);
             d.writeInt(WorkerProtocol.VERSION);
-            d.writeLong(ProcessHandle.current().pid());
         }
         send(WorkerProtocol.HELLO, 0, hello.toByteArray(), true);
+        // Mapping a file first initializes the JDK's memory-segment support (~20 ms); the parent's INIT, sent without
+        // waiting for HELLO, meanwhile arrives, and the warm-up thread meanwhile readies the serialization filter.
+        marks = StartedMarks.open(marksFile);
         Frame init = reader.read();
         if (init == null) {
             return 0;
@@ -134,16 +148,22 @@ public final class WorkerMain {
             send(WorkerProtocol.INIT_FAILED, 0, text.getBytes(StandardCharsets.UTF_8), true);
             return 3;
         }
-        runner = new Thread(this::runJobs, "stratagem-worker-task");
+        runner = new Thread("stratagem-worker-task") {
+            @Override
+            public void run() {
+                runJobs();
+            }
+        };
         runner.start();
-        flusher = new Thread(this::flushLongRuns, "stratagem-worker-flusher");
+        flusher = new Thread("stratagem-worker-flusher") {
+            @Override
+            public void run() {
+                flushLongRuns();
+            }
+        };
         flusher.setDaemon(true);
         flusher.start();
         send(WorkerProtocol.READY, 0, new byte[0], true);
-        // java.management takes tens of milliseconds to load: off the path to the first result.
-        Thread mxLoader = new Thread(() -> threadMx = ManagementFactory.getThreadMXBean(), "stratagem-worker-mx");
-        mxLoader.setDaemon(true);
-        mxLoader.start();
         for (Frame f; (f = reader.read()) != null; ) {
             onFrame(f);
         }
@@ -159,7 +179,6 @@ public final class WorkerMain {
         }
         String codecClass = in.readUTF();
         String filter = in.readUTF();
-        marks = StartedMarks.open(java.nio.file.Path.of(in.readUTF()));
         byte[] initializer = new byte[in.readInt()];
         in.readFully(initializer);
         errorCodec = new JavaSerializationCodec(filter);
@@ -274,7 +293,7 @@ public final class WorkerMain {
                 lock.unlock();
             }
             started(job, !more);
-            ThreadMXBean mx = threadMx; // null until loaded: those first tasks report no CPU time
+            ThreadMXBean mx = warmUp.threadMx(); // null until loaded: those first tasks report no CPU time
             long cpu0 = mx == null ? -1 : mx.getCurrentThreadCpuTime();
             Object value = null;
             Throwable failure = null;

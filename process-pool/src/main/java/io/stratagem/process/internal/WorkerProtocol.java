@@ -6,9 +6,11 @@ package io.stratagem.process.internal;
  *
  * <h2>Overview</h2>
  * <ol>
- *   <li><b>Handshake.</b> The worker writes {@code HELLO(magic, version, pid)} first thing. The parent checks magic
- *       and version (a mismatch is a start failure, never a guess) and answers {@code INIT(version, codec, filter,
- *       worker id, initializer)}. The worker installs the codec, runs the initializer once, and answers
+ *   <li><b>Handshake.</b> The worker writes {@code HELLO(magic, version)} first thing. The parent sends
+ *       {@code INIT(version, codec, filter, initializer)} at once, without waiting for HELLO, so the worker never
+ *       waits for it; it checks HELLO's magic and version (a mismatch is a start failure, never a guess) before it
+ *       believes anything else the worker says. The worker's command line names its started-marks file
+ *       ({@link StartedMarks}), which it maps while INIT is on its way. The worker installs the codec, runs the initializer once, and answers
  *       {@code READY}, or {@code INIT_FAILED(text)} and exits.</li>
  *   <li><b>Work.</b> The parent sends up to {@code inFlightPerWorker} {@code TASK(id, bytes)} frames without waiting,
  *       so the pipe's latency hides behind the work. The worker queues them and runs one at a time: before running
