@@ -35,9 +35,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * Two threads. The main thread reads frames from stdin: TASK frames join {@code queue}; CANCEL withdraws a queued job
  * (answering WITHDRAWN) or flags the running one; INTERRUPT interrupts the runner while that job is still running
  * (checked under {@code lock}, which the runner also holds when it moves to the next job, so an interrupt never hits
- * the wrong task). The runner thread takes jobs in order, writes STARTED (flushed, so a crash is attributed exactly),
- * runs the task and writes RESULT or ERROR, flushing only when no other job is waiting: results of tiny tasks travel
- * in batches. End of stdin means the parent is gone: the worker halts at once, as it does when a watchdog finds the
+ * the wrong task). The runner thread takes jobs in order, records the job in the {@link StartedMarks} (so a crash is
+ * attributed exactly without a flush), writes STARTED without flushing, runs the task and writes RESULT or ERROR,
+ * flushing only when no other job is waiting: results of tiny tasks travel in batches, and a tiny task's STARTED
+ * travels with its RESULT in one write, which the parent reads in one wake-up. A flusher thread pushes the STARTED of
+ * a task that runs longer than a millisecond or two; it ticks while the worker is busy and sleeps once it has been
+ * idle for a while, so a steady stream of short round trips costs it no wake-up each. End of stdin means the parent is gone: the worker halts at once, as it does when a watchdog finds the
  * parent pid dead. Stdout belongs to the protocol; {@code System.out} is pointed at stderr.
  */
 public final class WorkerMain {
@@ -52,41 +55,38 @@ public final class WorkerMain {
     private boolean shutdown;                                      // guarded by lock
 
     private Thread runner;
-    private final WorkerWarmUp warmUp;
-    private java.nio.file.Path marksFile;
-    private StartedMarks marks;
+    private WorkerWarmUp warmUp;
+    private long parentPid;
+    private StartedMarks marks;                   // guarded by writeLock; null until the warm-up thread maps it
     private int unflushedResults;                 // guarded by writeLock
     private volatile Job runningJob;              // for the flusher: the job the runner is in, or null
     private Thread flusher;
     private volatile boolean flusherIdle;
     private static final int RESULTS_PER_FLUSH = 16;
     private static final long FLUSH_AFTER_NANOS = 1_000_000;
+    private static final int IDLE_TICKS_BEFORE_SLEEP = 50; // the flusher's idle ticks before it parks without deadline
     private TaskCodec codec;
     private JavaSerializationCodec errorCodec;
     private final ClassLoader loader = ClassLoader.getSystemClassLoader();
 
     private final int maxFrameBytes;
 
-    private WorkerMain(FrameWriter writer, int maxFrameBytes, WorkerWarmUp warmUp) {
+    private WorkerMain(FrameWriter writer, int maxFrameBytes) {
         this.writer = writer;
         this.maxFrameBytes = maxFrameBytes;
-        this.warmUp = warmUp;
     }
 
     public static void main(String[] args) throws Exception {
-        WorkerWarmUp warmUp = new WorkerWarmUp(); // first: it overlaps everything up to the first task
-        warmUp.start();
-        FileOutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        int maxFrame = Integer.parseInt(args[2]);
+        WorkerMain w = new WorkerMain(new FrameWriter(new FileOutputStream(FileDescriptor.out), maxFrame), maxFrame);
+        w.warmUp = new WorkerWarmUp(w, java.nio.file.Path.of(args[3])); // first: it overlaps all up to the first task
+        w.warmUp.start();
+        w.parentPid = Long.parseLong(args[0]);
         // Buffered: a frame is then one read system call (or less), not one per header field.
         BufferedInputStream protocolIn = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         System.setOut(err);
         System.setIn(new ByteArrayInputStream(new byte[0]));
-        long parentPid = Long.parseLong(args[0]);
-        int maxFrame = Integer.parseInt(args[2]);
-        watchParent(parentPid);
-        WorkerMain w = new WorkerMain(new FrameWriter(protocolOut, maxFrame), maxFrame, warmUp);
-        w.marksFile = java.nio.file.Path.of(args[3]);
         int code;
         try {
             code = w.serve(new FrameReader(protocolIn, maxFrame));
@@ -129,9 +129,6 @@ public final class WorkerMain {
             d.writeInt(WorkerProtocol.VERSION);
         }
         send(WorkerProtocol.HELLO, 0, hello.toByteArray(), true);
-        // Mapping a file first initializes the JDK's memory-segment support (~20 ms); the parent's INIT, sent without
-        // waiting for HELLO, meanwhile arrives, and the warm-up thread meanwhile readies the serialization filter.
-        marks = StartedMarks.open(marksFile);
         Frame init = reader.read();
         if (init == null) {
             return 0;
@@ -164,6 +161,7 @@ public final class WorkerMain {
         flusher.setDaemon(true);
         flusher.start();
         send(WorkerProtocol.READY, 0, new byte[0], true);
+        watchParent(parentPid); // after READY: ProcessHandle's set-up costs milliseconds, and 0.2 s of slack is fine
         for (Frame f; (f = reader.read()) != null; ) {
             onFrame(f);
         }
@@ -286,13 +284,7 @@ public final class WorkerMain {
             } finally {
                 lock.unlock();
             }
-            lock.lock();
-            try {
-                more = !queue.isEmpty();
-            } finally {
-                lock.unlock();
-            }
-            started(job, !more);
+            started(job);
             ThreadMXBean mx = warmUp.threadMx(); // null until loaded: those first tasks report no CPU time
             long cpu0 = mx == null ? -1 : mx.getCurrentThreadCpuTime();
             Object value = null;
@@ -364,17 +356,23 @@ public final class WorkerMain {
 
     /**
      * Records that {@code job} starts: its id in the shared marks (so a crash is attributed exactly), a STARTED frame
-     * in the buffer, flushed at once only if nothing else is queued (a caller may be waiting on it; otherwise it
-     * travels with the next batch of results, or the flusher pushes it if the task runs long).
+     * in the buffer, to travel with the task's result or the next batch, or to be pushed by the flusher if the task
+     * runs long. Until the warm-up thread has mapped the marks, every STARTED is flushed at once: exact attribution
+     * without them.
      */
-    private void started(Job job, boolean flushNow) {
+    private void started(Job job) {
+        boolean flushNow = false;
         writeLock.lock();
         try {
-            if (marks.full()) {
+            if (marks == null) {
+                flushNow = true;
+            } else if (marks.full()) {
                 flushLocked();
             }
             writer.write(WorkerProtocol.STARTED, job.id, new byte[0]);
-            marks.add(job.id);
+            if (marks != null) {
+                marks.add(job.id);
+            }
             if (flushNow) {
                 flushLocked();
             }
@@ -385,7 +383,7 @@ public final class WorkerMain {
         }
         runningJob = job;
         if (!flushNow && flusherIdle) {
-            LockSupport.unpark(flusher); // only when it sleeps without a deadline: one wake-up per busy period
+            LockSupport.unpark(flusher); // only when it sleeps without a deadline: one wake-up per busy spell
         }
     }
 
@@ -404,29 +402,55 @@ public final class WorkerMain {
         }
     }
 
-    /** Flushes when a task has been running for about a millisecond with frames still buffered. */
+    /**
+     * Flushes when the same task has been running for a tick or two (1-2 ms) with frames still buffered. Ticks while
+     * tasks come and go; after {@link #IDLE_TICKS_BEFORE_SLEEP} ticks with no task running it parks until
+     * {@link #started} unparks it.
+     */
     private void flushLongRuns() {
+        int idleTicks = 0;
+        Job seen = null;
         while (true) {
-            Job seen = runningJob;
-            if (seen == null) {
+            Job now = runningJob;
+            if (now != null && now == seen) {
+                flushQuietly();
+            }
+            seen = now;
+            if (now != null) {
+                idleTicks = 0;
+            } else if (++idleTicks >= IDLE_TICKS_BEFORE_SLEEP) {
                 flusherIdle = true;
                 if (runningJob == null) {
                     LockSupport.park(this);
                 }
                 flusherIdle = false;
+                idleTicks = 0;
+                seen = null;
                 continue;
             }
             LockSupport.parkNanos(this, FLUSH_AFTER_NANOS);
-            if (runningJob == seen) {
-                flushQuietly();
-            }
         }
     }
 
     private void flushLocked() throws IOException {
         writer.flush();
-        marks.clear(); // every STARTED written so far is in the pipe now
+        if (marks != null) {
+            marks.clear(); // every STARTED written so far is in the pipe now
+        }
         unflushedResults = 0;
+    }
+
+    /**
+     * Called by the warm-up thread once the marks file is mapped. Until then every STARTED frame was flushed as it was
+     * written, so none is unaccounted for when the marks take over.
+     */
+    void installMarks(StartedMarks m) {
+        writeLock.lock();
+        try {
+            marks = m;
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     private void pipeFailed(IOException e) {
@@ -439,11 +463,7 @@ public final class WorkerMain {
         try {
             writer.write(type, id, payload);
             if (flush) {
-                if (marks != null) {
-                    flushLocked();
-                } else {
-                    writer.flush();
-                }
+                flushLocked();
             }
         } catch (IOException e) {
             pipeFailed(e);

@@ -1,8 +1,10 @@
 package io.stratagem.process.internal;
 
+import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
 
 /**
  * Start-up work a worker JVM does on a second thread, while its main thread says HELLO and waits for INIT.
@@ -14,19 +16,25 @@ import java.lang.management.ThreadMXBean;
  * JDK 25), and the method-handle and lambda machinery (a task is usually a serializable lambda, rebuilt through
  * {@code $deserializeLambda$}). Done serially that sat on the path to the first result; done here it overlaps the
  * handshake, and the main thread finds the classes initialized (or waits only for the remainder of their
- * initialization). The {@link ThreadMXBean} (for per-task CPU time; {@code java.management} takes tens of
+ * initialization). Then it maps the {@link StartedMarks} file (mapping a file first initializes the JDK's
+ * memory-segment support, another ~20 ms); until it has, the worker flushes each STARTED frame as it writes it, which
+ * is exact without the marks, only slower. The {@link ThreadMXBean} (for per-task CPU time; {@code java.management} takes tens of
  * milliseconds to load) comes last, so it does not compete with the rest; tasks finished before it is ready report no
  * CPU time.
  *
- * <p>Nothing here has an effect beyond initializing JDK classes: if it fails, the main thread does the same work
- * when it needs it, and reports any failure itself.
+ * <p>Apart from the marks, nothing here has an effect beyond initializing JDK classes: if it fails, the main thread
+ * does the same work when it needs it, and reports any failure itself.
  */
 final class WorkerWarmUp extends Thread {
+    private final WorkerMain worker;
+    private final Path marksFile;
     private volatile ThreadMXBean threadMx;
 
-    WorkerWarmUp() {
+    WorkerWarmUp(WorkerMain worker, Path marksFile) {
         super("stratagem-worker-warm-up");
         setDaemon(true);
+        this.worker = worker;
+        this.marksFile = marksFile;
     }
 
     /** The thread-CPU bean, or null while it is still loading. */
@@ -46,6 +54,12 @@ final class WorkerWarmUp extends Thread {
             Class.forName(ErrorPayload.class.getName());
         } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
             // only a warm-up: the main thread does the real work and reports real failures
+        }
+        try {
+            worker.installMarks(StartedMarks.open(marksFile));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("stratagem worker: cannot map the started-marks file " + marksFile + " (" + e
+                    + "); every STARTED frame is flushed as written instead");
         }
         try {
             threadMx = ManagementFactory.getThreadMXBean();
