@@ -32,10 +32,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link WorkerProtocol} for the conversation.
  *
  * <h2>Implementation overview</h2>
- * Two threads. The main thread reads frames from stdin: TASK frames join {@code queue}; CANCEL withdraws a queued job
- * (answering WITHDRAWN) or flags the running one; INTERRUPT interrupts the runner while that job is still running
- * (checked under {@code lock}, which the runner also holds when it moves to the next job, so an interrupt never hits
- * the wrong task). The runner thread takes jobs in order, records the job in the {@link StartedMarks} (so a crash is
+ * Two threads, the main thread and {@code stratagem-worker-task}, which trade two roles (leader/follower): at any time
+ * one of them is the <em>reader</em> ({@code readerThread}), the other runs queued jobs or waits. The reader reads
+ * frames from stdin. A TASK that finds the worker idle (nothing running, nothing queued) is run by the reader itself,
+ * at once, after it hands the reading to the other thread: a lone task costs no thread hand-off before it runs, only
+ * a wake-up of the other thread alongside it. Other TASK frames join {@code queue}, taken in order by the thread that
+ * is not reading. CANCEL withdraws a queued job (answering WITHDRAWN) or flags the running one; INTERRUPT interrupts
+ * the running thread while that job is still running (checked under {@code lock}, which a thread also holds when it
+ * finishes a job and clears its interrupt, so an interrupt never hits the wrong task). The running thread records the
+ * job in the {@link StartedMarks} (so a crash is
  * attributed exactly without a flush), writes STARTED without flushing, runs the task and writes RESULT or ERROR,
  * flushing only when no other job is waiting: results of tiny tasks travel in batches, and a tiny task's STARTED
  * travels with its RESULT in one write, which the parent reads in one wake-up. A flusher thread pushes the STARTED of
@@ -54,7 +59,9 @@ public final class WorkerMain {
     private Job running;                                           // guarded by lock
     private boolean shutdown;                                      // guarded by lock
 
-    private Thread runner;
+    private Thread readerThread;                                   // guarded by lock: reads stdin, or null if free
+    private Thread runningThread;                                  // guarded by lock: runs {@code running}
+    private FrameReader reader;                                    // used by the reader only
     private WorkerWarmUp warmUp;
     private long parentPid;
     private StartedMarks marks;                   // guarded by writeLock; null until the warm-up thread maps it
@@ -145,13 +152,21 @@ public final class WorkerMain {
             send(WorkerProtocol.INIT_FAILED, 0, text.getBytes(StandardCharsets.UTF_8), true);
             return 3;
         }
-        runner = new Thread("stratagem-worker-task") {
+        this.reader = reader;
+        readerThread = Thread.currentThread(); // no other thread yet: no lock needed
+        Thread second = new Thread("stratagem-worker-task") {
             @Override
             public void run() {
-                runJobs();
+                try {
+                    work();
+                    System.err.flush();
+                    Runtime.getRuntime().halt(0); // stdin closed: the parent is gone or abandoned us
+                } catch (Throwable t) {
+                    fatal(t);
+                }
             }
         };
-        runner.start();
+        second.start();
         flusher = new Thread("stratagem-worker-flusher") {
             @Override
             public void run() {
@@ -162,10 +177,59 @@ public final class WorkerMain {
         flusher.start();
         send(WorkerProtocol.READY, 0, new byte[0], true);
         watchParent(parentPid); // after READY: ProcessHandle's set-up costs milliseconds, and 0.2 s of slack is fine
-        for (Frame f; (f = reader.read()) != null; ) {
-            onFrame(f);
-        }
+        work();
         return 0; // stdin closed: the parent is gone or abandoned us
+    }
+
+    static void fatal(Throwable t) {
+        System.err.println("stratagem worker: fatal: " + t);
+        t.printStackTrace();
+        System.err.flush();
+        Runtime.getRuntime().halt(70);
+    }
+
+    /**
+     * The loop both threads run: read (holding the reader role, or taking it when free), or run the next queued job
+     * (when another thread reads), or wait. Returns at the end of stdin; halts once SHUTDOWN has come and no job is
+     * left.
+     */
+    private void work() throws IOException {
+        Thread me = Thread.currentThread();
+        while (true) {
+            Job job = null;
+            lock.lock();
+            try {
+                while (true) {
+                    if (shutdown && queue.isEmpty() && running == null) {
+                        flushQuietly();
+                        Runtime.getRuntime().halt(0); // SHUTDOWN, nothing left; halt skips hooks never asked for
+                    }
+                    if (readerThread == null || readerThread == me) {
+                        readerThread = me;
+                        break;
+                    }
+                    if (running == null && !queue.isEmpty()) {
+                        job = queue.poll();
+                        running = job;
+                        runningThread = me;
+                        break;
+                    }
+                    workAvailable.awaitUninterruptibly();
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (job == null) {
+                Frame f = reader.read();
+                if (f == null) {
+                    return;
+                }
+                job = onFrame(f);
+            }
+            if (job != null) {
+                runJob(job);
+            }
+        }
     }
 
     private void initialize(byte[] payload) throws Exception {
@@ -187,7 +251,9 @@ public final class WorkerMain {
         }
     }
 
-    private void onFrame(Frame f) throws IOException {
+    /** Handles one frame on the reader thread; returns a job to run on this thread at once (the worker was idle). */
+    private Job onFrame(Frame f) throws IOException {
+        Job inline = null;
         switch (f.type()) {
             case WorkerProtocol.TASK -> {
                 boolean withdraw;
@@ -195,8 +261,16 @@ public final class WorkerMain {
                 try {
                     withdraw = cancelledEarly.remove(f.id());
                     if (!withdraw) {
-                        queue.add(new Job(f.id(), f.payload()));
-                        workAvailable.signal();
+                        Job job = new Job(f.id(), f.payload());
+                        if (running == null && queue.isEmpty()) {
+                            inline = job;
+                            running = job;
+                            runningThread = Thread.currentThread();
+                            readerThread = null; // the other thread takes over reading
+                        } else {
+                            queue.add(job);
+                        }
+                        workAvailable.signalAll();
                     }
                 } finally {
                     lock.unlock();
@@ -211,7 +285,7 @@ public final class WorkerMain {
                 try {
                     if (running != null && running.id == f.id()) {
                         running.cancelled = true;
-                        java.util.concurrent.locks.LockSupport.unpark(runner);
+                        LockSupport.unpark(runningThread);
                     } else {
                         for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
                             if (it.next().id == f.id()) {
@@ -236,7 +310,7 @@ public final class WorkerMain {
                 try {
                     if (running != null && running.id == f.id()) {
                         running.interrupted = true;
-                        runner.interrupt();
+                        runningThread.interrupt();
                     }
                 } finally {
                     lock.unlock();
@@ -246,13 +320,14 @@ public final class WorkerMain {
                 lock.lock();
                 try {
                     shutdown = true;
-                    workAvailable.signal();
+                    workAvailable.signalAll();
                 } finally {
                     lock.unlock();
                 }
             }
             default -> throw new FrameException("unexpected frame in a worker: " + f);
         }
+        return inline;
     }
 
     /** A CANCEL for a finished task also lands here; the set is bounded so those do not accumulate. */
@@ -265,80 +340,64 @@ public final class WorkerMain {
         }
     }
 
-    private void runJobs() {
-        while (true) {
-            Job job;
-            boolean more;
-            lock.lock();
+    /** Runs {@code job}, which the caller has made {@code running} on this thread, and writes its outcome. */
+    private void runJob(Job job) {
+        boolean more;
+        started(job);
+        ThreadMXBean mx = warmUp.threadMx(); // null until loaded: those first tasks report no CPU time
+        long cpu0 = mx == null ? -1 : mx.getCurrentThreadCpuTime();
+        Object value = null;
+        Throwable failure = null;
+        try {
+            Task<?> task = decodeTask(job);
+            value = task.run(new WorkerTaskContext(job));
+        } catch (Throwable t) {
+            failure = t;
+        }
+        long cpu = mx == null ? -1 : mx.getCurrentThreadCpuTime() - cpu0;
+        lock.lock();
+        try {
+            running = null;
+            runningThread = null;
+            Thread.interrupted(); // an INTERRUPT aimed at this job must not reach the next one
+            more = !queue.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+        byte flags = (byte) ((job.interrupted ? WorkerProtocol.FLAG_INTERRUPTED : 0)
+                | (job.cancelled ? WorkerProtocol.FLAG_CANCEL_SEEN : 0));
+        byte type = WorkerProtocol.RESULT;
+        byte[] body;
+        if (failure == null) {
             try {
-                while (queue.isEmpty() && !shutdown) {
-                    workAvailable.awaitUninterruptibly();
+                body = codec.encode(value);
+                if (body.length > writerLimit()) {
+                    failure = new IllegalStateException("the result of task " + job.id + " is " + body.length
+                            + " bytes once serialized, more than the maximum frame size; raise maxFrameBytes");
                 }
-                job = queue.poll();
-                if (job == null) {
-                    flushQuietly();
-                    Runtime.getRuntime().halt(0); // SHUTDOWN with nothing left; halt skips hooks the user never asked for
-                    return;
-                }
-                running = job;
-            } finally {
-                lock.unlock();
-            }
-            started(job);
-            ThreadMXBean mx = warmUp.threadMx(); // null until loaded: those first tasks report no CPU time
-            long cpu0 = mx == null ? -1 : mx.getCurrentThreadCpuTime();
-            Object value = null;
-            Throwable failure = null;
-            try {
-                Task<?> task = decodeTask(job);
-                value = task.run(new WorkerTaskContext(job));
-            } catch (Throwable t) {
-                failure = t;
-            }
-            long cpu = mx == null ? -1 : mx.getCurrentThreadCpuTime() - cpu0;
-            lock.lock();
-            try {
-                running = null;
-                Thread.interrupted(); // an INTERRUPT aimed at this job must not reach the next one
-                more = !queue.isEmpty();
-            } finally {
-                lock.unlock();
-            }
-            byte flags = (byte) ((job.interrupted ? WorkerProtocol.FLAG_INTERRUPTED : 0)
-                    | (job.cancelled ? WorkerProtocol.FLAG_CANCEL_SEEN : 0));
-            byte type = WorkerProtocol.RESULT;
-            byte[] body;
-            if (failure == null) {
-                try {
-                    body = codec.encode(value);
-                    if (body.length > writerLimit()) {
-                        failure = new IllegalStateException("the result of task " + job.id + " is " + body.length
-                                + " bytes once serialized, more than the maximum frame size; raise maxFrameBytes");
-                    }
-                } catch (NotSerializableException e) {
-                    failure = new TaskNotSerializableException(e.getMessage(), "the task's result could not be "
-                            + "serialized in the worker", null);
-                    body = null;
-                } catch (IOException | RuntimeException e) {
-                    failure = new IllegalStateException("the result of task " + job.id + " could not be encoded: " + e);
-                    body = null;
-                }
-            } else {
+            } catch (NotSerializableException e) {
+                failure = new TaskNotSerializableException(e.getMessage(), "the task's result could not be "
+                        + "serialized in the worker", null);
+                body = null;
+            } catch (IOException | RuntimeException e) {
+                failure = new IllegalStateException("the result of task " + job.id + " could not be encoded: " + e);
                 body = null;
             }
-            if (failure != null) {
-                type = WorkerProtocol.ERROR;
-                body = ErrorPayload.encode(failure, errorCodec);
-            }
-            byte[] framed = new byte[9 + body.length];
-            framed[0] = flags;
-            long c = cpu < 0 ? -1 : cpu;
-            for (int i = 0; i < 8; i++) {
-                framed[1 + i] = (byte) (c >>> (56 - 8 * i));
-            }
-            System.arraycopy(body, 0, framed, 9, body.length);
-            result(type, job.id, framed, !more);
+        } else {
+            body = null;
         }
+        if (failure != null) {
+            type = WorkerProtocol.ERROR;
+            body = ErrorPayload.encode(failure, errorCodec);
+        }
+        byte[] framed = new byte[9 + body.length];
+        framed[0] = flags;
+        long c = cpu < 0 ? -1 : cpu;
+        for (int i = 0; i < 8; i++) {
+            framed[1 + i] = (byte) (c >>> (56 - 8 * i));
+        }
+        System.arraycopy(body, 0, framed, 9, body.length);
+        result(type, job.id, framed, !more);
     }
 
     private int writerLimit() {
