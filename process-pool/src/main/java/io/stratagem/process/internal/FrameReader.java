@@ -1,5 +1,6 @@
 package io.stratagem.process.internal;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -12,9 +13,27 @@ import java.io.InputStream;
  */
 public final class FrameReader {
     private final DataInputStream in;
+    private final Buffer buffer; // when built by buffered(): answers ready() without a system call
     private final int maxFrameBytes;
 
+    /** A buffer that tells how many bytes it holds; {@code available()} would ask the pipe too, a system call. */
+    private static final class Buffer extends BufferedInputStream {
+        Buffer(InputStream in) {
+            super(in, 1 << 16);
+        }
+
+        int buffered() {
+            return count - pos; // read by the one reader thread that also fills it
+        }
+    }
+
+    /** A reader over {@code raw} with a 64 KiB buffer: a frame is then one read system call or less. */
+    public static FrameReader buffered(InputStream raw, int maxFrameBytes) {
+        return new FrameReader(new Buffer(raw), maxFrameBytes);
+    }
+
     public FrameReader(InputStream in, int maxFrameBytes) {
+        this.buffer = in instanceof Buffer b ? b : null;
         this.in = in instanceof DataInputStream d ? d : new DataInputStream(in);
         if (maxFrameBytes < Frame.HEADER_AFTER_LENGTH) {
             throw new IllegalArgumentException("maxFrameBytes must be >= " + Frame.HEADER_AFTER_LENGTH + ", was " + maxFrameBytes);
@@ -22,9 +41,9 @@ public final class FrameReader {
         this.maxFrameBytes = maxFrameBytes;
     }
 
-    /** Whether bytes are ready without blocking (a hint for batching flushes). */
+    /** Whether bytes are ready without blocking (a hint for batching flushes; buffered bytes only, if buffered). */
     public boolean ready() throws IOException {
-        return in.available() > 0;
+        return buffer != null ? buffer.buffered() > 0 : in.available() > 0;
     }
 
     /**

@@ -3,7 +3,6 @@ package io.stratagem.process.internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -85,7 +84,7 @@ final class WorkerHandle {
             errThread.setDaemon(true);
             errThread.start();
             writer = new FrameWriter(p.getOutputStream(), config.maxFrameBytes());
-            FrameReader reader = new FrameReader(new BufferedInputStream(p.getInputStream(), 1 << 16), config.maxFrameBytes());
+            FrameReader reader = FrameReader.buffered(p.getInputStream(), config.maxFrameBytes());
             handshake(reader, p);
             ready = true;
             readyNanos = System.nanoTime();

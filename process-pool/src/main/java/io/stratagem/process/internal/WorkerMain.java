@@ -6,7 +6,6 @@ import io.stratagem.process.ProcessPoolStrategy;
 import io.stratagem.process.TaskCodec;
 import io.stratagem.process.internal.WorkerTaskContext.Job;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -35,8 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Two threads, the main thread and {@code stratagem-worker-task}, which trade two roles (leader/follower): at any time
  * one of them is the <em>reader</em> ({@code readerThread}), the other runs queued jobs or waits. The reader reads
  * frames from stdin. A TASK that finds the worker idle (nothing running, nothing queued) is run by the reader itself,
- * at once, after it hands the reading to the other thread: a lone task costs no thread hand-off before it runs, only
- * a wake-up of the other thread alongside it. Other TASK frames join {@code queue}, taken in order by the thread that
+ * at once, leaving the reader role free: a lone task costs no thread hand-off. If it runs past a flusher tick (1-2 ms)
+ * the flusher wakes the other thread to take over reading, so CANCEL and INTERRUPT still get through. Other TASK frames join {@code queue}, taken in order by the thread that
  * is not reading. CANCEL withdraws a queued job (answering WITHDRAWN) or flags the running one; INTERRUPT interrupts
  * the running thread while that job is still running (checked under {@code lock}, which a thread also holds when it
  * finishes a job and clears its interrupt, so an interrupt never hits the wrong task). The running thread records the
@@ -67,6 +66,7 @@ public final class WorkerMain {
     private StartedMarks marks;                   // guarded by writeLock; null until the warm-up thread maps it
     private int unflushedResults;                 // guarded by writeLock
     private volatile Job runningJob;              // for the flusher: the job the runner is in, or null
+    private volatile Job inlineJob;               // for the flusher: set while the reader role is free (inline run)
     private Thread flusher;
     private volatile boolean flusherIdle;
     private static final int RESULTS_PER_FLUSH = 16;
@@ -90,13 +90,13 @@ public final class WorkerMain {
         w.warmUp.start();
         w.parentPid = Long.parseLong(args[0]);
         // Buffered: a frame is then one read system call (or less), not one per header field.
-        BufferedInputStream protocolIn = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
+        FrameReader protocolIn = FrameReader.buffered(new FileInputStream(FileDescriptor.in), maxFrame);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         System.setOut(err);
         System.setIn(new ByteArrayInputStream(new byte[0]));
         int code;
         try {
-            code = w.serve(new FrameReader(protocolIn, maxFrame));
+            code = w.serve(protocolIn);
         } catch (Throwable t) {
             err.println("stratagem worker: fatal: " + t);
             t.printStackTrace(err);
@@ -206,6 +206,7 @@ public final class WorkerMain {
                     }
                     if (readerThread == null || readerThread == me) {
                         readerThread = me;
+                        inlineJob = null;
                         break;
                     }
                     if (running == null && !queue.isEmpty()) {
@@ -266,11 +267,12 @@ public final class WorkerMain {
                             inline = job;
                             running = job;
                             runningThread = Thread.currentThread();
-                            readerThread = null; // the other thread takes over reading
+                            readerThread = null; // free: taken back after the job, or by the other thread if it runs long
+                            inlineJob = job;
                         } else {
                             queue.add(job);
+                            workAvailable.signalAll();
                         }
-                        workAvailable.signalAll();
                     }
                 } finally {
                     lock.unlock();
@@ -420,6 +422,10 @@ public final class WorkerMain {
      * without them.
      */
     private void started(Job job) {
+        runningJob = job; // before writing: a write may block, and the flusher must know about this job by then
+        if (flusherIdle) {
+            LockSupport.unpark(flusher); // only when it sleeps without a deadline: one wake-up per busy spell
+        }
         boolean flushNow = false;
         writeLock.lock();
         try {
@@ -439,10 +445,6 @@ public final class WorkerMain {
             pipeFailed(e);
         } finally {
             writeLock.unlock();
-        }
-        runningJob = job;
-        if (!flushNow && flusherIdle) {
-            LockSupport.unpark(flusher); // only when it sleeps without a deadline: one wake-up per busy spell
         }
     }
 
@@ -469,22 +471,31 @@ public final class WorkerMain {
     private void flushLongRuns() {
         int idleTicks = 0;
         Job seen = null;
+        Job seenInline = null;
         while (true) {
             Job now = runningJob;
+            Job inline = inlineJob;
+            if (inline != null && inline == seenInline) {
+                // First, and not tied to runningJob: the inline thread may be blocked writing its result to a full
+                // pipe while the parent waits for stdin to drain; the other thread reading breaks that wait.
+                wakeStandbyReader();
+            }
             if (now != null && now == seen) {
                 flushQuietly();
             }
             seen = now;
-            if (now != null) {
+            seenInline = inline;
+            if (now != null || inline != null) {
                 idleTicks = 0;
             } else if (++idleTicks >= IDLE_TICKS_BEFORE_SLEEP) {
                 flusherIdle = true;
-                if (runningJob == null) {
+                if (runningJob == null && inlineJob == null) {
                     LockSupport.park(this);
                 }
                 flusherIdle = false;
                 idleTicks = 0;
                 seen = null;
+                seenInline = null;
                 continue;
             }
             LockSupport.parkNanos(this, FLUSH_AFTER_NANOS);
@@ -497,6 +508,22 @@ public final class WorkerMain {
             marks.clear(); // every STARTED written so far is in the pipe now
         }
         unflushedResults = 0;
+    }
+
+    /**
+     * A job running inline on the thread that read it has left the reader role free without waking the other thread
+     * (for a tiny job that wake-up would cost more than the job); once the job has run for a flusher tick, the other
+     * thread takes over reading, so CANCEL and INTERRUPT for it, and further frames, are read within 1-2 ms.
+     */
+    private void wakeStandbyReader() {
+        lock.lock();
+        try {
+            if (readerThread == null) {
+                workAvailable.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
