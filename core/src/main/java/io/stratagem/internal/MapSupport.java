@@ -73,50 +73,51 @@ public final class MapSupport {
         private final List<TaskHandle<List<O>>> parts;
         private final ReentrantLock lock = new ReentrantLock();
         private int cursor; // guarded by lock: parts before it have succeeded
-        private volatile boolean cancelling;
+        private boolean cancelling; // guarded by lock
 
         AggregateHandle(List<TaskHandle<List<O>>> parts) {
             this.parts = parts;
             if (parts.isEmpty()) {
                 super.complete(Collections.emptyList());
             }
+            // registered after the fields are set; a part already done runs advance() here, on this thread
             for (TaskHandle<List<O>> p : parts) {
                 p.whenComplete((v, e) -> advance());
             }
         }
 
+        /**
+         * Completes the handle once the outcome is known. The decision and the completion happen under {@code lock},
+         * which {@link #cancel} also takes, so a map is either cancelled or completed by its parts, never both.
+         */
         private void advance() {
-            if (cancelling) {
-                return;
-            }
-            Throwable failure = null;
+            boolean cancelRest = false;
             lock.lock();
             try {
+                if (cancelling || isDone()) {
+                    return;
+                }
                 while (cursor < parts.size() && parts.get(cursor).isDone()) {
                     TaskHandle<List<O>> p = parts.get(cursor);
                     if (p.isCompletedExceptionally()) {
-                        failure = causeOf(p);
+                        cancelRest = super.completeExceptionally(causeOf(p));
                         break;
                     }
                     cursor++;
                 }
-                if (failure == null && cursor < parts.size()) {
-                    return;
+                if (!cancelRest && cursor == parts.size()) {
+                    List<O> all = new ArrayList<>();
+                    for (TaskHandle<List<O>> p : parts) {
+                        all.addAll(p.join());
+                    }
+                    super.complete(Collections.unmodifiableList(all));
                 }
             } finally {
                 lock.unlock();
             }
-            if (failure != null) {
-                if (super.completeExceptionally(failure)) {
-                    parts.forEach(p -> p.cancel(true));
-                }
-                return;
+            if (cancelRest) {
+                parts.forEach(p -> p.cancel(true));
             }
-            List<O> all = new ArrayList<>();
-            for (TaskHandle<List<O>> p : parts) {
-                all.addAll(p.join());
-            }
-            super.complete(Collections.unmodifiableList(all));
         }
 
         private static Throwable causeOf(CompletableFuture<?> f) {
@@ -132,10 +133,18 @@ public final class MapSupport {
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            if (isDone()) {
-                return false;
+            lock.lock();
+            try {
+                if (isDone()) {
+                    return isCancelled();
+                }
+                if (cancelling) {
+                    return true;
+                }
+                cancelling = true;
+            } finally {
+                lock.unlock();
             }
-            cancelling = true;
             parts.forEach(p -> p.cancel(mayInterruptIfRunning));
             CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete(
                     (v, e) -> super.completeExceptionally(new CancellationException("map was cancelled")));

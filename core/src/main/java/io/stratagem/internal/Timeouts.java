@@ -2,7 +2,6 @@ package io.stratagem.internal;
 
 import io.stratagem.spi.TaskRun;
 
-import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -30,11 +29,11 @@ public final class Timeouts {
         }
     }
 
-    /** Asks {@code run} to stop with the supplied reason if it has not ended {@code timeout} from now. */
-    public static void stopAfter(TaskRun<?> run, Duration timeout, Supplier<? extends Throwable> reason) {
+    /** Asks {@code run} to stop with the supplied reason if it has not ended {@code nanos} from now. */
+    public static void stopAfter(TaskRun<?> run, long nanos, Supplier<? extends Throwable> reason) {
         ScheduledFuture<?> f = Holder.TIMER.schedule(() -> {
             run.requestStop(reason.get(), true);
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }, nanos, TimeUnit.NANOSECONDS);
         run.whenComplete((v, e) -> f.cancel(false));
     }
 }

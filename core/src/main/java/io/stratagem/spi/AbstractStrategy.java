@@ -9,6 +9,7 @@ import io.stratagem.Task;
 import io.stratagem.TaskHandle;
 import io.stratagem.TaskState;
 import io.stratagem.TaskTimedOutException;
+import io.stratagem.internal.Durations;
 import io.stratagem.internal.Timeouts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,6 +129,7 @@ public abstract class AbstractStrategy implements Strategy, TaskRun.Owner {
 
     private <T> TaskHandle<T> submit0(Task<T> task, Duration timeout) {
         Objects.requireNonNull(task, "task");
+        long timeoutNanos = timeout == null ? 0 : Durations.saturatedNanos(timeout); // computed before accepting
         TaskRun<T> run = new TaskRun<>(nextId.getAndIncrement(), task, this);
         lock.lock();
         try {
@@ -139,13 +141,15 @@ public abstract class AbstractStrategy implements Strategy, TaskRun.Owner {
             lock.unlock();
         }
         try {
-            dispatch(run);
+            if (!run.isDone()) { // a shutdownNow that ran since live.add has already withdrawn it
+                dispatch(run);
+            }
         } catch (RuntimeException | Error e) {
             run.requestStop(new CancellationException("task " + run.id() + " was not accepted: " + e), false);
             throw e;
         }
         if (timeout != null) {
-            Timeouts.stopAfter(run, timeout, () -> new TaskTimedOutException(run.id(), timeout));
+            Timeouts.stopAfter(run, timeoutNanos, () -> new TaskTimedOutException(run.id(), timeout));
         }
         if (log.isTraceEnabled()) { // guarded: the varargs array and the boxed id would cost every submit
             log.trace("{}: submitted task {} ({})", name, run.id(), run.name());
@@ -240,11 +244,12 @@ public abstract class AbstractStrategy implements Strategy, TaskRun.Owner {
 
     @Override
     public final boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long total = Durations.saturatedNanos(timeout);
+        long start = System.nanoTime(); // elapsed time, not a deadline, so a huge timeout cannot overflow
         lock.lockInterruptibly();
         try {
             while (!releaseDone) {
-                long left = deadline - System.nanoTime();
+                long left = total - (System.nanoTime() - start);
                 if (left <= 0) {
                     return false;
                 }
@@ -253,7 +258,7 @@ public abstract class AbstractStrategy implements Strategy, TaskRun.Owner {
         } finally {
             lock.unlock();
         }
-        return awaitReleased(Math.max(0, deadline - System.nanoTime()));
+        return awaitReleased(Math.max(0, total - (System.nanoTime() - start)));
     }
 
     /** How many submitted tasks have not ended yet. */

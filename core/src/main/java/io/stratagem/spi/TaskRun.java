@@ -6,6 +6,7 @@ import io.stratagem.TaskContext;
 import io.stratagem.TaskHandle;
 import io.stratagem.TaskState;
 import io.stratagem.Timings;
+import io.stratagem.internal.Durations;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -134,8 +135,9 @@ public final class TaskRun<T> extends TaskHandle<T> {
 
     /**
      * Runs the task on the current thread with {@code ctx}, from start to completion, and completes the handle with
-     * what happened. Does nothing if the run was withdrawn. Never throws (except {@link Error}s from the JVM, after
-     * failing the run with them); clears an interrupt this run caused, so a pooled thread starts its next task clean.
+     * what happened. Does nothing if the run was withdrawn. Never throws: a task's {@link Error} (an assertion, an
+     * {@code OutOfMemoryError}) fails the run like any exception and leaves the pooled thread alive to serve the next
+     * task. Clears an interrupt this run caused, so a pooled thread starts its next task clean.
      */
     public void execute(TaskContext ctx) {
         if (!tryStart(Thread.currentThread())) {
@@ -156,9 +158,6 @@ public final class TaskRun<T> extends TaskHandle<T> {
             completeFailed(failure);
         } else {
             completeValue(value);
-        }
-        if (failure instanceof Error e && !(failure instanceof StackOverflowError)) {
-            throw e;
         }
     }
 
@@ -184,10 +183,10 @@ public final class TaskRun<T> extends TaskHandle<T> {
     public void finishStopped(CancellationStage how) {
         Objects.requireNonNull(how, "how");
         synchronized (this) {
-            STOP_REASON.compareAndSet(this, null, new CancellationException("task " + id + " was cancelled"));
             if (phase == FINISHED) {
                 return;
             }
+            STOP_REASON.compareAndSet(this, null, new CancellationException("task " + id + " was cancelled"));
             phase = FINISHED;
             runner = null;
             endNanos = System.nanoTime();
@@ -240,8 +239,9 @@ public final class TaskRun<T> extends TaskHandle<T> {
             throw new IllegalArgumentException("sleep duration must be >= 0, was " + duration);
         }
         checkNotStopped();
-        long deadline = System.nanoTime() + duration.toNanos();
-        for (long left = duration.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+        long total = Durations.saturatedNanos(duration);
+        long start = System.nanoTime();
+        for (long left = total; left > 0; left = total - (System.nanoTime() - start)) {
             LockSupport.parkNanos(this, left);
             checkNotStopped();
             if (Thread.currentThread().isInterrupted()) {

@@ -160,7 +160,7 @@ class TaskRunTest {
         Thread t = new Thread(() -> run.execute(new BasicTaskContext(run)));
         t.start();
         await().until(() -> run.taskState() == TaskState.RUNNING);
-        Timeouts.stopAfter(run, Duration.ofMillis(20), () -> new TaskTimedOutException(3, Duration.ofMillis(20)));
+        Timeouts.stopAfter(run, Duration.ofMillis(20).toNanos(), () -> new TaskTimedOutException(3, Duration.ofMillis(20)));
         t.join();
         CompletionException e = assertThrows(CompletionException.class, run::join);
         assertInstanceOf(TaskTimedOutException.class, e.getCause());

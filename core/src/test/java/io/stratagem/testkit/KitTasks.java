@@ -96,6 +96,15 @@ public final class KitTasks {
         };
     }
 
+    /** Marks {@code ran-<id>} first, then sleeps {@code millis} through the context and returns {@code v}. */
+    public static Task<Integer> markThenSleep(Gate gate, String id, long millis, int v) {
+        return ctx -> {
+            gate.mark("ran-" + id);
+            ctx.sleep(Duration.ofMillis(millis));
+            return v;
+        };
+    }
+
     /** Square after a short input-dependent sleep, so completion order differs from input order. */
     public static TaskFunction<Integer, Integer> scrambledSquare() {
         return (x, ctx) -> {
@@ -104,13 +113,55 @@ public final class KitTasks {
         };
     }
 
-    /** Square, failing for every input in {@code failing} with a message naming the input. */
-    public static TaskFunction<Integer, Integer> squareFailingAt(int failA, int failB) {
+    /**
+     * Square, failing for {@code late} after a 200 ms sleep and for {@code early} at once, each with a message naming
+     * the input: the failure that arrives first is not the lowest one.
+     */
+    public static TaskFunction<Integer, Integer> squareFailingLateAndEarly(int late, int early) {
         return (x, ctx) -> {
-            if (x == failA || x == failB) {
+            if (x == late) {
+                ctx.sleep(Duration.ofMillis(200));
+                throw new KitException("input " + x);
+            }
+            if (x == early) {
                 throw new KitException("input " + x);
             }
             return x * x;
+        };
+    }
+
+    /** Spins until the gate opens without ever calling the context: it ignores cancellation. */
+    public static Task<Integer> ignoringCancellation(Gate gate, String id, int v) {
+        return ctx -> {
+            gate.mark("started-" + id);
+            while (!gate.isOpen()) {
+                Thread.onSpinWait();
+            }
+            gate.mark("finished-" + id);
+            return v;
+        };
+    }
+
+    /** Blocks in {@code ctx.blocking} on a latch nobody counts down: only an interrupt ends it. */
+    public static Task<Integer> blockedUntilInterrupted(Gate gate, String id) {
+        return ctx -> {
+            gate.mark("started-" + id);
+            return ctx.blocking(() -> {
+                new java.util.concurrent.CountDownLatch(1).await();
+                return 0;
+            });
+        };
+    }
+
+    /** Whether the thread running it carries an interrupt status when it starts. */
+    public static Task<Boolean> interruptStatus() {
+        return ctx -> Thread.currentThread().isInterrupted();
+    }
+
+    /** Throws an {@link Error}, as a failed assertion or an exhausted resource would. */
+    public static Task<Integer> throwingError(String message) {
+        return ctx -> {
+            throw new AssertionError(message);
         };
     }
 }

@@ -16,6 +16,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterProperty;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Tasks are built by {@link KitTasks} and coordinate through a {@link Gate} of files, so the same tests run when the
  * tasks execute in another process.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+// SEPARATE_THREAD: a hung join() ignores interrupts, so only a separate thread can end the test on time
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public abstract class StrategyContractTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -120,9 +123,9 @@ public abstract class StrategyContractTest {
         Strategy s = open(2);
         List<Integer> inputs = IntStream.range(0, 40).boxed().toList();
         CompletionException e = assertThrows(CompletionException.class,
-                () -> s.map(KitTasks.squareFailingAt(33, 12), inputs, 3).join());
+                () -> s.map(KitTasks.squareFailingLateAndEarly(12, 33), inputs, 3).join());
         assertInstanceOf(KitTasks.KitException.class, e.getCause());
-        assertEquals("input 12", e.getCause().getMessage());
+        assertEquals("input 12", e.getCause().getMessage(), "the lowest failing input, though it failed last");
     }
 
     @Test
@@ -339,13 +342,110 @@ public abstract class StrategyContractTest {
     }
 
     @Test
-    void timings_areMeasured() {
+    void timings_areMeasuredWithinTheCallersWindow() {
         Strategy s = open(1);
         Gate g = gate();
+        long before = System.nanoTime();
         TaskHandle<Integer> h = s.submit(KitTasks.sleepThenMark(g, "timed", 20, 1));
         h.join();
+        Duration window = Duration.ofNanos(System.nanoTime() - before);
         assertTrue(h.timings().runTime().compareTo(Duration.ofMillis(20)) >= 0, () -> "" + h.timings());
-        assertFalse(h.timings().queueWait().isNegative());
+        assertTrue(h.timings().queueWait().plus(h.timings().runTime()).compareTo(window) <= 0,
+                () -> h.timings() + " fits in the " + window + " between submit and join");
+    }
+
+    @Test
+    void timeout_ofAQueuedTask_failsWithoutRunningIt() {
+        Strategy s = open(1);
+        Gate g = gate();
+        TaskHandle<Integer> blocker = s.submit(KitTasks.gated(g, "blocker", 1));
+        await().atMost(PATIENCE).until(() -> g.marked("started-blocker"));
+        TaskHandle<Integer> queued = s.submit(KitTasks.marking(g, "late", 2), Duration.ofMillis(100));
+        await().atMost(PATIENCE).until(queued::isDone);
+        CompletionException e = assertThrows(CompletionException.class, queued::join);
+        assertInstanceOf(TaskTimedOutException.class, e.getCause());
+        assertEquals(CancellationStage.NOT_STARTED, queued.cancellationStage().orElseThrow());
+        g.open();
+        assertEquals(1, blocker.join());
+        assertEquals(3, s.submit(KitTasks.value(3)).join());
+        assertFalse(g.marked("ran-late"));
+    }
+
+    @Test
+    void cancel_ofATaskThatIgnoresIt_endsCancelledOnceItFinishes() {
+        Strategy s = open(1);
+        Gate g = gate();
+        TaskHandle<Integer> h = s.submit(KitTasks.ignoringCancellation(g, "stubborn", 7));
+        await().atMost(PATIENCE).until(() -> g.marked("started-stubborn"));
+        assertTrue(h.cancel(false));
+        g.open();
+        await().atMost(PATIENCE).until(h::isDone);
+        assertTrue(h.isCancelled(), "cancel returned true, so the handle ends cancelled");
+        assertEquals(CancellationStage.IGNORED, h.cancellationStage().orElseThrow());
+        assertTrue(g.marked("finished-stubborn"));
+    }
+
+    @Test
+    void interrupt_ofACancelledTask_doesNotLeakIntoTheNextTask() {
+        Strategy s = open(1);
+        Gate g = gate();
+        TaskHandle<Integer> h = s.submit(KitTasks.blockedUntilInterrupted(g, "blocked"));
+        await().atMost(PATIENCE).until(() -> g.marked("started-blocked"));
+        assertTrue(h.cancel(true));
+        await().atMost(PATIENCE).until(h::isDone);
+        assertTrue(h.isCancelled());
+        for (int i = 0; i < 3; i++) {
+            assertFalse(s.submit(KitTasks.interruptStatus()).join(), "the next task starts without our interrupt");
+        }
+    }
+
+    @Test
+    void error_failsTheTask_andTheStrategyKeepsWorking() {
+        Strategy s = open(1);
+        TaskHandle<Integer> h = s.submit(KitTasks.throwingError("kit error"));
+        CompletionException e = assertThrows(CompletionException.class, h::join);
+        assertInstanceOf(AssertionError.class, e.getCause());
+        assertEquals("kit error", e.getCause().getMessage());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i, s.submit(KitTasks.value(i)).join());
+        }
+    }
+
+    @RepeatedTest(3)
+    void submitRacingShutdownNow_everyTaskEnds_andNoReturnedTaskRan() throws Exception {
+        Strategy s = open(2);
+        Gate g = gate();
+        List<TaskHandle<Integer>> handles = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.Map<Task<?>, Integer> ids = new java.util.concurrent.ConcurrentHashMap<>();
+        CountDownLatch someSubmitted = new CountDownLatch(50);
+        Thread submitter = new Thread(() -> {
+            for (int i = 0; i < 400; i++) {
+                Task<Integer> t = KitTasks.markThenSleep(g, "r" + i, 1, i);
+                ids.put(t, i);
+                try {
+                    handles.add(s.submit(t));
+                } catch (StrategyClosedException closed) {
+                    return;
+                }
+                someSubmitted.countDown();
+            }
+        }, "kit-submitter");
+        submitter.start();
+        assertTrue(someSubmitted.await(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        List<Task<?>> never = s.shutdownNow();
+        submitter.join();
+        assertTrue(s.awaitTermination(PATIENCE));
+        for (TaskHandle<Integer> h : handles) {
+            assertTrue(h.isDone(), "every accepted task ended");
+        }
+        for (Task<?> t : never) {
+            assertFalse(g.marked("ran-r" + ids.get(t)), "a task returned as never started did not run");
+        }
+        for (TaskHandle<Integer> h : handles) {
+            if (h.cancellationStage().orElse(null) == CancellationStage.NOT_STARTED) {
+                assertEquals(TaskState.CANCELLED, h.taskState());
+            }
+        }
     }
 
     // ---- property ----------------------------------------------------------------------------------------------

@@ -146,7 +146,7 @@ public final class Admission {
                 try {
                     job.runTask();
                 } catch (Error e) {
-                    // the run already failed with it (TaskRun.execute completes before rethrowing); keep the slot moving
+                    // defensive: TaskRun.execute never throws, but a slot must keep moving whatever happens
                     log.error("{}: task {} ended with an Error", name, run.id(), e);
                 }
                 lock.lock();
