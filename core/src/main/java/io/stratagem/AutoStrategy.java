@@ -18,6 +18,10 @@ import io.stratagem.internal.classify.AutoPlacer;
  *       observed.</li>
  * </ul>
  *
+ * <p>Only a task that declares a profile with {@code sharesState == false} may go to the
+ * {@link Backend#PROCESS_POOL}: a task with no declared profile is treated as sharing the caller's state (a captured
+ * {@code AtomicLong} would silently be a copy in a worker process), however it is observed.
+ *
  * <p>A task's handle reports {@link TaskState#RUNNING} from the moment it is placed on a backend, where it may still
  * queue; cancelling it then cancels it on that backend (stage {@code NOT_STARTED} if it had not started there).
  * {@link #shutdownNow()} returns only the tasks still held for observation. Closing this strategy closes the

@@ -26,8 +26,8 @@ public record PlacementReport(Semantics semantics, List<Kind> kinds) {
      *
      * @param name          the kind
      * @param declared      the profile the tasks declare, if any
-     * @param observed      the mean measured CPU and wait time (payload and flags copied from the declaration), once
-     *                      at least one task of the kind has completed
+     * @param observed      the mean measured CPU and wait time (payload and flags copied from the declaration; with
+     *                      no declaration, marked as sharing state), once at least one task of the kind has completed
      * @param observations  how many completed executions were measured
      * @param placements    how many tasks went to each backend
      * @param contradiction how the observations contradict the declaration, if they do

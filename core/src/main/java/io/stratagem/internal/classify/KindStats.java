@@ -178,7 +178,9 @@ final class KindStats {
         if (observations == 0) {
             return Optional.empty();
         }
-        Profile base = declared != null ? declared : Profile.cpu(Duration.ZERO);
+        // Without a declaration nothing says the task leaves the caller's state alone: it may share state, so it
+        // stays in-process (a captured AtomicLong would silently be a copy in a worker process).
+        Profile base = declared != null ? declared : Profile.cpu(Duration.ZERO).sharingState();
         long cpu = Math.round(cpuSum / observations);
         long wait = Math.round(waitSum / observations);
         long cap = Duration.ofHours(Profile.MAX_HOURS).toNanos();
