@@ -238,7 +238,7 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
         kind.placed(b);
         TaskHandle<Observed<T>> inner;
         try {
-            inner = s.submit(new ObservingTask<>(run.task()));
+            inner = s.submit(new ObservingTask<>(run.task(), run.id()));
         } catch (RuntimeException | Error e) {
             addLoad(b, p, -1);
             KindStats.Ended ended = kind.ended(null);

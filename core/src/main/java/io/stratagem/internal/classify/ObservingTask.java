@@ -7,6 +7,7 @@ import io.stratagem.TaskContext;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -15,14 +16,24 @@ import java.util.concurrent.Callable;
  * thread has none, so its CPU is wall time minus the waits it made through its context), and the time spent waiting
  * through {@link TaskContext#sleep} and {@link TaskContext#blocking}. Serializable, so a worker process measures
  * the task and sends the numbers back with the result.
+ *
+ * <p>The body sees {@code runId}, the id of the caller's handle, as its {@link TaskContext#taskId()}, not the id the
+ * backend gave this wrapper.
+ *
+ * @param body  the caller's task
+ * @param runId the id of the caller's handle
  */
-public record ObservingTask<T>(Task<T> body) implements Task<Observed<T>> {
+public record ObservingTask<T>(Task<T> body, long runId) implements Task<Observed<T>> {
+
+    public ObservingTask {
+        Objects.requireNonNull(body, "body");
+    }
 
     @Override
     public Observed<T> run(TaskContext ctx) throws Exception {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         boolean cpuClock = mx.isCurrentThreadCpuTimeSupported() && !Thread.currentThread().isVirtual();
-        Measuring m = new Measuring(ctx);
+        Measuring m = new Measuring(ctx, runId);
         long wall0 = System.nanoTime();
         long cpu0 = cpuClock ? mx.getCurrentThreadCpuTime() : -1;
         T value = body.run(m);
@@ -42,18 +53,20 @@ public record ObservingTask<T>(Task<T> body) implements Task<Observed<T>> {
         return body.name();
     }
 
-    /** The context the task sees: the backend's, timing the waits. Used by the one thread running the task. */
+    /** The context the task sees: the backend's, with the caller's task id, timing the waits. Used by the one thread running the task. */
     private static final class Measuring implements TaskContext {
         private final TaskContext ctx;
+        private final long taskId;
         private long waited;
 
-        Measuring(TaskContext ctx) {
+        Measuring(TaskContext ctx, long taskId) {
             this.ctx = ctx;
+            this.taskId = taskId;
         }
 
         @Override
         public long taskId() {
-            return ctx.taskId();
+            return taskId;
         }
 
         @Override
