@@ -22,10 +22,12 @@ import io.stratagem.internal.classify.AutoPlacer;
  * {@link Backend#PROCESS_POOL}: a task with no declared profile is treated as sharing the caller's state (a captured
  * {@code AtomicLong} would silently be a copy in a worker process), however it is observed.
  *
- * <p>A task's handle reports {@link TaskState#RUNNING} from the moment it is placed on a backend, where it may still
- * queue; cancelling it then cancels it on that backend (stage {@code NOT_STARTED} if it had not started there).
- * {@link #shutdownNow()} returns only the tasks still held for observation. Closing this strategy closes the
- * backends it created.
+ * <p>A task's handle is {@link TaskState#QUEUED} while it is held for observation or waits on the backend it was
+ * placed on, and {@link TaskState#RUNNING} once that backend starts it; cancelling a queued task withdraws it (stage
+ * {@code NOT_STARTED}, it never runs), and {@link #shutdownNow()} returns every task that had not started. One
+ * exception: a task placed on the process pool is reported RUNNING from its placement, as a worker process cannot
+ * say when it starts. {@link TaskContext#taskId()} is the handle's {@link TaskHandle#id()}. Closing this strategy
+ * closes the backends it created.
  *
  * <p>Thread-safe, like every strategy. {@link #backend()} returns {@link Backend#GIL_THREADS}, where unknown kinds
  * are observed first; {@link #report()} says where each kind really went.

@@ -53,7 +53,7 @@ class AutoPlacerTaskIdTest {
 
     @Test
     void ctxTaskId_isTheCallersId_inAWorkerProcessToo() throws Exception {
-        ObservingTask<Long> sent = new ObservingTask<>(TaskContext::taskId, 7);
+        ObservingTask<Long> sent = new ObservingTask<>(TaskContext::taskId, 7, null); // as placed on the pool
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(sent);

@@ -12,6 +12,7 @@ import io.stratagem.Semantics;
 import io.stratagem.Strategy;
 import io.stratagem.StrategyOptions;
 import io.stratagem.TaskHandle;
+import io.stratagem.TaskState;
 import io.stratagem.Workload;
 import io.stratagem.spi.AbstractStrategy;
 import io.stratagem.spi.TaskRun;
@@ -39,11 +40,15 @@ import java.util.function.Function;
  * measures it; the backend's handle completes the caller's run.
  *
  * <h2>Implementation overview</h2>
- * A run is <em>placed</em> when its backend is chosen: it is started ({@link TaskRun#tryStart} with no thread, as it
- * runs elsewhere), counted in its kind and in its backend's load, and submitted, wrapped, to that backend. The
- * backend's handle ({@code inner}) drives the run's end: a result succeeds it, a failure fails it, a cancellation
- * finishes it as stopped at the inner stage. Cancelling the run cancels {@code inner} (it is published in
- * {@code inners} before the run's stop flag is re-read, so a cancel racing with placement is never lost).
+ * A run is <em>placed</em> when its backend is chosen: it is counted in its kind and in its backend's load, and
+ * submitted, wrapped in an {@link ObservingTask}, to that backend. It stays QUEUED until the backend starts the
+ * wrapper, which first starts the run ({@link TaskRun#tryStart} with no thread, as the backend owns the thread) and
+ * runs the body only if that succeeds; so a run withdrawn while it waits on its backend (cancel, timeout,
+ * shutdownNow) never runs, and its {@code inner} is cancelled. A worker process cannot call back: a run placed on
+ * the process pool is started at placement. The backend's handle ({@code inner}) drives the run's end: a result
+ * succeeds it, a failure fails it, a cancellation finishes it as stopped at the inner stage. Cancelling the run
+ * cancels {@code inner} (it is published in {@code inners} before the run's stop flag is re-read, so a cancel racing
+ * with placement is never lost).
  * <p>A run of an unknown kind (no profile, nothing observed yet) is either placed on the observation backend
  * (threads, where CPU time is measurable), at most {@code cores} at a time, or <em>held</em> in its kind, still
  * QUEUED, until the first observation of the kind arrives; then the held runs are placed by it. A held run that is
@@ -231,26 +236,31 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
             place(run, kind, p == null ? observationBackend() : choose(p, kind), p, fromSubmit);
             return;
         }
-        if (!run.tryStart(null)) {
-            return; // cancelled before placement
+        // In this JVM the run starts when the backend starts it, so it stays QUEUED (and withdrawable) while it
+        // waits there. A worker process cannot call back: a run placed on the pool starts here.
+        boolean outOfProcess = b == Backend.PROCESS_POOL;
+        if (outOfProcess && !run.tryStart(null)) {
+            return; // withdrawn meanwhile
         }
         addLoad(b, p, +1);
         kind.placed(b);
         TaskHandle<Observed<T>> inner;
         try {
-            inner = s.submit(new ObservingTask<>(run.task(), run.id()));
+            inner = s.submit(new ObservingTask<>(run.task(), run.id(), outOfProcess ? null : () -> start(run)));
         } catch (RuntimeException | Error e) {
             addLoad(b, p, -1);
             KindStats.Ended ended = kind.ended(null);
+            boolean endedAlready = run.isDone();
+            startIfQueued(run);
             run.fail(e);
             afterEnd(kind, ended);
-            if (fromSubmit) {
+            if (fromSubmit && !endedAlready) {
                 throw e;
             }
             return;
         }
         inners.put(run, inner);
-        if (run.isStopRequested()) {
+        if (run.isStopRequested()) { // published before re-reading: a racing cancel or withdrawal is never lost
             inner.cancel(true);
         }
         inner.whenComplete((obs, err) -> finish(run, kind, b, p, inner, obs, err));
@@ -267,9 +277,22 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
         } else if (inner.isCancelled()) {
             run.finishStopped(inner.cancellationStage().orElse(CancellationStage.CHECKPOINT));
         } else {
+            startIfQueued(run); // the backend failed it without starting it
             run.fail(err instanceof CompletionException && err.getCause() != null ? err.getCause() : err);
         }
         afterEnd(kind, ended);
+    }
+
+    /** Called by the {@link ObservingTask} when its backend starts it: whether the body may run. */
+    private static boolean start(TaskRun<?> run) {
+        return !run.isDone() && run.tryStart(null);
+    }
+
+    /** Starts a run not yet started, so that {@code fail} can end it; a started or ended run is left alone. */
+    private static void startIfQueued(TaskRun<?> run) {
+        if (run.taskState() == TaskState.QUEUED) {
+            run.tryStart(null);
+        }
     }
 
     /**
@@ -289,9 +312,8 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
                     place(held, kind, observationBackend(), null, false);
                 }
             } catch (RuntimeException | Error e) {
-                if (held.tryStart(null)) {
-                    held.fail(e);
-                }
+                startIfQueued(held);
+                held.fail(e);
             }
         }
     }
@@ -312,11 +334,16 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
 
     // ---- lifecycle ----------------------------------------------------------------------------------------------
 
+    /** A run withdrawn before starting: held in its kind, or queued on a backend, which drops it too. */
     @Override
     public void withdrawn(TaskRun<?> run) {
         KindStats k = kinds.get(run.name());
         if (k != null) {
             k.unhold(run);
+        }
+        TaskHandle<?> inner = inners.get(run);
+        if (inner != null) {
+            inner.cancel(false); // the body will not run anyway: the wrapper finds the run withdrawn
         }
     }
 

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs a task and measures it where it runs: CPU time from {@link ThreadMXBean} (on platform threads; a virtual
@@ -18,12 +20,15 @@ import java.util.concurrent.Callable;
  * the task and sends the numbers back with the result.
  *
  * <p>The body sees {@code runId}, the id of the caller's handle, as its {@link TaskContext#taskId()}, not the id the
- * backend gave this wrapper.
+ * backend gave this wrapper. {@code onStart}, if not null, is called before the body and says whether the caller's
+ * run may start: false (it was withdrawn meanwhile) and the body never runs. It is not serializable, so it must be
+ * null for a task sent to a worker process. A record, so the process pool sends it in its compact record form.
  *
- * @param body  the caller's task
- * @param runId the id of the caller's handle
+ * @param body    the caller's task
+ * @param runId   the id of the caller's handle
+ * @param onStart starts the caller's run when the backend starts this task; null when the run was started already
  */
-public record ObservingTask<T>(Task<T> body, long runId) implements Task<Observed<T>> {
+public record ObservingTask<T>(Task<T> body, long runId, BooleanSupplier onStart) implements Task<Observed<T>> {
 
     public ObservingTask {
         Objects.requireNonNull(body, "body");
@@ -31,6 +36,9 @@ public record ObservingTask<T>(Task<T> body, long runId) implements Task<Observe
 
     @Override
     public Observed<T> run(TaskContext ctx) throws Exception {
+        if (onStart != null && !onStart.getAsBoolean()) {
+            throw new CancellationException("task " + runId + " was cancelled before it started");
+        }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         boolean cpuClock = mx.isCurrentThreadCpuTimeSupported() && !Thread.currentThread().isVirtual();
         Measuring m = new Measuring(ctx, runId);
