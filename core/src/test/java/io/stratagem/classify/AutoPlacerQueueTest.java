@@ -135,13 +135,27 @@ class AutoPlacerQueueTest {
         Set<Long> ran = ConcurrentHashMap.newKeySet();
         List<TaskHandle<Long>> hs = new ArrayList<>();
         for (int round = 0; round < 20; round++) {
+            // both backend threads blocked, so the whole batch waits on the backend; then the threads start it from
+            // the oldest while another thread cancels it from the newest, and the two meet
+            CountDownLatch started = new CountDownLatch(2);
+            CountDownLatch go = new CountDownLatch(1);
+            List<TaskHandle<Integer>> blockers = List.of(a.submit(blocker(started, go)), a.submit(blocker(started, go)));
+            assertTrue(started.await(PATIENCE.toSeconds(), TimeUnit.SECONDS));
             List<TaskHandle<Long>> batch = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 batch.add(a.submit(recording(ran)));
             }
-            // newest first: those are the likeliest to be still waiting on the backend
-            Thread canceller = Thread.ofPlatform().start(() -> batch.reversed().forEach(h -> h.cancel(true)));
+            Thread canceller = Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                batch.reversed().forEach(h -> h.cancel(true));
+            });
+            go.countDown();
             canceller.join();
+            blockers.forEach(TaskHandle::join);
             hs.addAll(batch);
         }
         a.close();
