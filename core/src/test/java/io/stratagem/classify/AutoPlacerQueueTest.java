@@ -7,6 +7,7 @@ import io.stratagem.Profile;
 import io.stratagem.Semantics;
 import io.stratagem.Strategy;
 import io.stratagem.Task;
+import io.stratagem.TaskContext;
 import io.stratagem.TaskHandle;
 import io.stratagem.TaskState;
 import io.stratagem.internal.classify.AutoPlacer;
@@ -17,11 +18,13 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A task placed on a backend that has not started it yet is still QUEUED on the auto strategy: it can be withdrawn,
- * and never runs once withdrawn.
+ * never runs once withdrawn, and no backend is created for a run withdrawn before its placement.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AutoPlacerQueueTest {
@@ -170,5 +173,42 @@ class AutoPlacerQueueTest {
             }
         }
         assertTrue(withdrawn > 0, "some cancels should land while tasks wait on the backend");
+    }
+
+    /** A task whose {@link #profile()} (read in the auto strategy's dispatch) waits, to stop its submit midway. */
+    private record PausingProfile(CountDownLatch inDispatch, CountDownLatch proceed) implements Task<Integer> {
+        @Override
+        public Integer run(TaskContext ctx) {
+            return 1;
+        }
+
+        @Override
+        public Optional<Profile> profile() {
+            inDispatch.countDown();
+            try {
+                proceed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+        }
+    }
+
+    @Test
+    void aRunWithdrawnBeforeItsPlacement_createsNoBackend_evenAfterTheRelease() throws Exception {
+        AutoPlacer a = threadsOnly(1);
+        PausingProfile task = new PausingProfile(new CountDownLatch(1), new CountDownLatch(1));
+        AtomicReference<TaskHandle<Integer>> handle = new AtomicReference<>();
+        Thread submitter = Thread.ofPlatform().start(() -> handle.set(a.submit(task)));
+        assertTrue(task.inDispatch().await(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+
+        List<Task<?>> never = a.shutdownNow(); // the only live run is withdrawn: the strategy is released
+        task.proceed().countDown();
+        submitter.join();
+
+        assertEquals(List.of(task), never);
+        assertEquals(CancellationStage.NOT_STARTED, handle.get().cancellationStage().orElseThrow());
+        assertTrue(a.awaitTermination(PATIENCE));
+        assertEquals(List.of(), created, "no backend may be created for a withdrawn run after the release");
     }
 }

@@ -56,8 +56,8 @@ import java.util.function.Function;
  * <p>The choice: for each eligible backend, the model predicts the makespan of everything in flight on it plus this
  * task (in-flight work summarised as one averaged profile), start-up left out once the backend runs, and never less
  * than all CPU in flight on every backend spread over the cores (the backends share them); the smallest wins
- * (greedy list scheduling). Backends are created lazily under {@code lock} and closed on a separate thread
- * once the strategy is released.
+ * (greedy list scheduling). Backends are created lazily under {@code lock}, never for a run already ended nor after
+ * the strategy is released, and closed on a separate thread once it is.
  */
 public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
 
@@ -75,6 +75,8 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
     private final Map<String, KindStats> kinds = new ConcurrentHashMap<>();
     private final List<KindStats> kindOrder = new CopyOnWriteArrayList<>();
     private final Map<TaskRun<?>, TaskHandle<?>> inners = new ConcurrentHashMap<>();
+    /** Set by {@link #release()} under {@code lock}: no backend is created after it. */
+    private boolean released;
     private volatile Thread closer;
 
     /** Per backend, what is in flight on it, as sums of the profiles it was placed by. Guarded by {@code lock}. */
@@ -207,10 +209,15 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
 
     /**
      * Creates the backend if needed. A missing backend is remembered, and the run is placed elsewhere.
+     *
+     * @return null once this strategy is released (every run has ended): a backend created now would never be closed
      */
     private Strategy backend(Backend b) {
         lock.lock();
         try {
+            if (released) {
+                return null;
+            }
             Strategy s = backends.get(b);
             if (s == null) {
                 s = factory.apply(b);
@@ -228,6 +235,9 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
     }
 
     private <T> void place(TaskRun<T> run, KindStats kind, Backend b, Profile p, boolean fromSubmit) {
+        if (run.isDone()) {
+            return; // withdrawn before placement (cancel, timeout, shutdownNow): no backend is created for it
+        }
         Strategy s;
         try {
             s = backend(b);
@@ -235,6 +245,9 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
             log.warn("{}: {} is not installed; placing {} elsewhere", name(), b, kind.name);
             place(run, kind, p == null ? observationBackend() : choose(p, kind), p, fromSubmit);
             return;
+        }
+        if (s == null) {
+            return; // released, so every run has ended, this one too
         }
         // In this JVM the run starts when the backend starts it, so it stays QUEUED (and withdrawable) while it
         // waits there. A worker process cannot call back: a run placed on the pool starts here.
@@ -360,6 +373,7 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
         List<Strategy> toClose;
         lock.lock();
         try {
+            released = true;
             toClose = new ArrayList<>(backends.values());
         } finally {
             lock.unlock();
