@@ -113,6 +113,16 @@ public final class KitTasks {
         };
     }
 
+    /** Square, failing for {@code failA} and {@code failB} at once, with a message naming the input. */
+    public static TaskFunction<Integer, Integer> squareFailingAt(int failA, int failB) {
+        return (x, ctx) -> {
+            if (x == failA || x == failB) {
+                throw new KitException("input " + x);
+            }
+            return x * x;
+        };
+    }
+
     /**
      * Square, failing for {@code late} after a 200 ms sleep and for {@code early} at once, each with a message naming
      * the input: the failure that arrives first is not the lowest one.
