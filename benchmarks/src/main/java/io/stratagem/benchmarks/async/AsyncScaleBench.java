@@ -36,7 +36,7 @@ public final class AsyncScaleBench {
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new LinkedHashMap<>(Map.of("--k", "10000,100000,1000000", "--wait", "1.0",
                 "--trivial", "100000", "--python", "python3",
-                "--script", "/work/shared/peers/cpython/asyncio_scale.py"));
+                "--script", System.getProperty("stratagem.peers", "../shared/peers/cpython") + "/asyncio_scale.py"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!opt.containsKey(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + opt.keySet());

@@ -33,7 +33,7 @@ public final class CpythonComparison {
         double work = 0.5;
         int repeats = 3;
         double seconds = 1.5;
-        String peers = "/work/shared/peers/cpython";
+        String peers = System.getProperty("stratagem.peers", "../shared/peers/cpython");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--work" -> work = Double.parseDouble(args[++i]);

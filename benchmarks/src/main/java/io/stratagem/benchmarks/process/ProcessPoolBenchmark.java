@@ -39,7 +39,7 @@ public final class ProcessPoolBenchmark {
     private static final int WORKERS = 2;
 
     public static void main(String[] args) throws Exception {
-        String peers = "/work/shared/peers/cpython";
+        String peers = System.getProperty("stratagem.peers", "../shared/peers/cpython");
         int tiny = 20_000;
         boolean python = true;
         for (int i = 0; i < args.length; i++) {

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class PythonThreadingClaims {
 
-    private static final Path PEERS = Path.of(System.getProperty("stratagem.peers", "/work/shared/peers/cpython"));
+    private static final Path PEERS = Path.of(System.getProperty("stratagem.peers", "../shared/peers/cpython"));
 
     private PythonThreadingClaims() {
     }
