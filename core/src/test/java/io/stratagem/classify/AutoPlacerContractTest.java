@@ -1,5 +1,6 @@
 package io.stratagem.classify;
 
+import io.stratagem.testkit.ReferenceStrategy;
 import io.stratagem.Calibration;
 import io.stratagem.Environment;
 import io.stratagem.Semantics;
@@ -14,6 +15,6 @@ class AutoPlacerContractTest extends StrategyContractTest {
     @Override
     protected Strategy newStrategy(int parallelism) {
         Environment env = new Environment(parallelism, Calibration.defaults().with(Map.of("workerStartNanos", 1e6)));
-        return new AutoPlacer(Semantics.JVM, env, b -> new FakeBackend(b, Semantics.JVM, parallelism));
+        return new AutoPlacer(Semantics.JVM, env, b -> new ReferenceStrategy(b, Semantics.JVM, parallelism));
     }
 }

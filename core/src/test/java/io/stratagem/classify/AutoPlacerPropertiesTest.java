@@ -1,5 +1,6 @@
 package io.stratagem.classify;
 
+import io.stratagem.testkit.ReferenceStrategy;
 import io.stratagem.AutoStrategy;
 import io.stratagem.Profile;
 import io.stratagem.Semantics;
@@ -24,9 +25,9 @@ class AutoPlacerPropertiesTest {
     @Property(tries = 25)
     void anyMixOfKinds_givesTheSequentialResults(@ForAll @Size(max = 40) List<@IntRange(min = 0, max = 5) Integer> kinds,
                                                  @ForAll Semantics semantics) {
-        List<FakeBackend> fakes = new ArrayList<>();
+        List<ReferenceStrategy> fakes = new ArrayList<>();
         AutoStrategy a = new AutoPlacer(semantics, AutoPlacerTest.ENV, b -> {
-            FakeBackend f = new FakeBackend(b, semantics, 3);
+            ReferenceStrategy f = new ReferenceStrategy(b, semantics, 3);
             fakes.add(f);
             return f;
         });

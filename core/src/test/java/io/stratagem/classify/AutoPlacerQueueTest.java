@@ -1,5 +1,6 @@
 package io.stratagem.classify;
 
+import io.stratagem.testkit.ReferenceStrategy;
 import io.stratagem.Backend;
 import io.stratagem.BackendNotAvailableException;
 import io.stratagem.CancellationStage;
@@ -41,7 +42,7 @@ class AutoPlacerQueueTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    private final List<FakeBackend> created = new CopyOnWriteArrayList<>();
+    private final List<ReferenceStrategy> created = new CopyOnWriteArrayList<>();
     private final List<AutoPlacer> opened = new ArrayList<>();
 
     /** An auto strategy whose only backend is GIL_THREADS with {@code parallelism} threads. */
@@ -50,7 +51,7 @@ class AutoPlacerQueueTest {
             if (b != Backend.GIL_THREADS) {
                 throw new BackendNotAvailableException(b);
             }
-            FakeBackend f = new FakeBackend(b, Semantics.JVM, parallelism);
+            ReferenceStrategy f = new ReferenceStrategy(b, Semantics.JVM, parallelism);
             created.add(f);
             return f;
         });

@@ -1,5 +1,6 @@
 package io.stratagem.classify;
 
+import io.stratagem.testkit.ReferenceStrategy;
 import io.stratagem.Backend;
 import io.stratagem.Calibration;
 import io.stratagem.Environment;
@@ -27,7 +28,7 @@ class AutoPlacerSharedStateTest {
     void undeclaredCpuKind_neverGoesToTheProcessPool() {
         Environment env = new Environment(2, Calibration.defaults().with(Map.of("workerStartNanos", 1e6)));
         AtomicLong counter = new AtomicLong();
-        try (AutoPlacer auto = new AutoPlacer(Semantics.PYTHON, env, b -> new FakeBackend(b, Semantics.PYTHON, 2))) {
+        try (AutoPlacer auto = new AutoPlacer(Semantics.PYTHON, env, b -> new ReferenceStrategy(b, Semantics.PYTHON, 2))) {
             List<TaskHandle<Long>> hs = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 hs.add(auto.submit(ctx -> {

@@ -1,5 +1,6 @@
 package io.stratagem.classify;
 
+import io.stratagem.testkit.ReferenceStrategy;
 import io.stratagem.Calibration;
 import io.stratagem.Environment;
 import io.stratagem.Semantics;
@@ -37,7 +38,7 @@ class AutoPlacerTaskIdTest {
     void ctxTaskId_equalsHandleId() {
         Environment env = new Environment(1, Calibration.defaults().with(Map.of("workerStartNanos", 1e6)));
         CountDownLatch release = new CountDownLatch(1);
-        try (AutoPlacer auto = new AutoPlacer(Semantics.JVM, env, b -> new FakeBackend(b, Semantics.JVM, 2))) {
+        try (AutoPlacer auto = new AutoPlacer(Semantics.JVM, env, b -> new ReferenceStrategy(b, Semantics.JVM, 2))) {
             TaskHandle<Long> first = auto.submit(new Named<>("k", ctx -> {
                 release.await();
                 return ctx.taskId();

@@ -1,5 +1,6 @@
 package io.stratagem.classify;
 
+import io.stratagem.testkit.ReferenceStrategy;
 import io.stratagem.AutoStrategy;
 import io.stratagem.Backend;
 import io.stratagem.BackendNotAvailableException;
@@ -49,7 +50,7 @@ class AutoPlacerTest {
             Calibration.defaults().with(Map.of("workerStartNanos", 1e6)));
     static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    final Map<Backend, FakeBackend> fakes = new EnumMap<>(Backend.class);
+    final Map<Backend, ReferenceStrategy> fakes = new EnumMap<>(Backend.class);
     final List<AutoStrategy> opened = new ArrayList<>();
 
     AutoStrategy open(Semantics s, Backend... missing) {
@@ -58,7 +59,7 @@ class AutoPlacerTest {
             if (absent.contains(b)) {
                 throw new BackendNotAvailableException(b);
             }
-            FakeBackend f = new FakeBackend(b, s, b == Backend.ASYNC ? 64 : b == Backend.GIL_THREADS ? 6 : 2);
+            ReferenceStrategy f = new ReferenceStrategy(b, s, b == Backend.ASYNC ? 64 : b == Backend.GIL_THREADS ? 6 : 2);
             fakes.put(b, f);
             return f;
         });
@@ -72,7 +73,7 @@ class AutoPlacerTest {
             a.shutdownNow();
             a.close();
         }
-        for (FakeBackend f : fakes.values()) {
+        for (ReferenceStrategy f : fakes.values()) {
             assertTrue(f.isTerminated(), f + " should be closed with the auto strategy");
         }
     }

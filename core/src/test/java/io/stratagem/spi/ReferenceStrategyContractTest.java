@@ -1,6 +1,7 @@
 package io.stratagem.spi;
 
 import io.stratagem.Strategy;
+import io.stratagem.testkit.ReferenceStrategy;
 import io.stratagem.testkit.StrategyContractTest;
 
 /** Proves the contract kit (and the shared lifecycle) on the reference backend. */

@@ -1,5 +1,6 @@
 package io.stratagem.examples.lab;
 
+import io.stratagem.testkit.ReferenceStrategy;
 import io.stratagem.Backend;
 import io.stratagem.BackendNotAvailableException;
 import io.stratagem.Semantics;
@@ -26,7 +27,7 @@ class LabSessionTest {
             if (backend.equals("PROCESS_POOL")) {
                 throw new BackendNotAvailableException(Backend.PROCESS_POOL);
             }
-            return new ThreadsStrategy(Backend.valueOf(backend), semantics, 2);
+            return new ReferenceStrategy(Backend.valueOf(backend), semantics, 2);
         };
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         LabResult r = new LabSession(TestLab.smallWorkload(), List.of(Semantics.JVM),
@@ -44,7 +45,7 @@ class LabSessionTest {
     void interruptingTheLab_stopsItPromptly_andClosesTheStrategy() {
         AtomicReference<Strategy> created = new AtomicReference<>();
         Contenders slow = (backend, semantics, parallelism) -> {
-            Strategy s = new ThreadsStrategy(Backend.ASYNC, semantics, 1);
+            Strategy s = new ReferenceStrategy(Backend.ASYNC, semantics, 1);
             created.set(s);
             return s;
         };

@@ -1,5 +1,6 @@
 package io.stratagem.examples.lab;
 
+import io.stratagem.testkit.ReferenceStrategy;
 import io.stratagem.Backend;
 import io.stratagem.Semantics;
 import io.stratagem.Strategy;
@@ -33,7 +34,7 @@ final class TestLab {
             @Override
             public Strategy create(String backend, Semantics semantics, int parallelism) {
                 Backend b = Backend.valueOf(backend);
-                return new ThreadsStrategy(b, semantics, b == Backend.GIL_THREADS ? 1 : 2);
+                return new ReferenceStrategy(b, semantics, b == Backend.GIL_THREADS ? 1 : 2);
             }
 
             @Override

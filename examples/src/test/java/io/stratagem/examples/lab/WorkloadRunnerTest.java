@@ -1,5 +1,6 @@
 package io.stratagem.examples.lab;
 
+import io.stratagem.testkit.ReferenceStrategy;
 import io.stratagem.Backend;
 import io.stratagem.Semantics;
 import io.stratagem.Strategy;
@@ -19,7 +20,7 @@ class WorkloadRunnerTest {
     @Test
     void run_completesEveryTaskAndMeasuresIt() throws InterruptedException {
         LabWorkload w = TestLab.smallWorkload();
-        try (Strategy s = new ThreadsStrategy(Backend.ASYNC, Semantics.JVM, 2)) {
+        try (Strategy s = new ReferenceStrategy(Backend.ASYNC, Semantics.JVM, 2)) {
             Measurement m = runner.run(s, w);
             assertEquals(9, m.tasks());
             assertEquals(0, m.failed(), m.firstFailure());
@@ -40,7 +41,7 @@ class WorkloadRunnerTest {
     void run_atARate_spacesTheSubmissions() throws InterruptedException {
         LabWorkload w = new LabWorkload(List.of(new TaskKind("t", 5, Duration.ZERO, Duration.ZERO, 0, 0)),
                 Arrival.rate(100));
-        try (Strategy s = new ThreadsStrategy(Backend.ASYNC, Semantics.JVM, 1)) {
+        try (Strategy s = new ReferenceStrategy(Backend.ASYNC, Semantics.JVM, 1)) {
             Measurement m = runner.run(s, w);
             assertTrue(m.makespanMs() >= 40, "5 tasks at 100/s: the last is submitted 40 ms after the first, was "
                     + m.makespanMs());
@@ -50,7 +51,7 @@ class WorkloadRunnerTest {
     @Test
     void run_onAClosedStrategy_throwsAtSubmit() throws InterruptedException {
         LabWorkload w = TestLab.smallWorkload();
-        try (Strategy s = new ThreadsStrategy(Backend.ASYNC, Semantics.JVM, 2)) {
+        try (Strategy s = new ReferenceStrategy(Backend.ASYNC, Semantics.JVM, 2)) {
             s.shutdownNow(); // every submit is then rejected: the runner must not hide it
             try {
                 runner.run(s, w);
@@ -68,7 +69,7 @@ class WorkloadRunnerTest {
         WorkloadRunner impatient = new WorkloadRunner(TestLab.IPM, Duration.ofMillis(100));
         LabWorkload w = new LabWorkload(List.of(new TaskKind("stuck", 3, Duration.ZERO, Duration.ofSeconds(10), 0, 0)),
                 Arrival.allAtOnce());
-        try (Strategy s = new ThreadsStrategy(Backend.ASYNC, Semantics.JVM, 2)) {
+        try (Strategy s = new ReferenceStrategy(Backend.ASYNC, Semantics.JVM, 2)) {
             Measurement m = impatient.run(s, w);
             assertEquals(3, m.failed());
             assertTrue(m.firstFailure().contains("Cancellation"), m.firstFailure());
@@ -78,7 +79,7 @@ class WorkloadRunnerTest {
 
     @Test
     void sharesMemory_isTrueInTheCallersHeap() throws InterruptedException {
-        try (Strategy s = new ThreadsStrategy(Backend.GIL_THREADS, Semantics.PYTHON, 1)) {
+        try (Strategy s = new ReferenceStrategy(Backend.GIL_THREADS, Semantics.PYTHON, 1)) {
             assertTrue(runner.sharesMemory(s));
         }
     }
@@ -89,7 +90,7 @@ class WorkloadRunnerTest {
         SyntheticTask t = SyntheticTask.of(k, TestLab.IPM, 0);
         assertEquals(k.profile(), t.profile().orElseThrow());
         assertEquals("k", t.name());
-        try (Strategy s = new ThreadsStrategy(Backend.ASYNC, Semantics.JVM, 1)) {
+        try (Strategy s = new ReferenceStrategy(Backend.ASYNC, Semantics.JVM, 1)) {
             assertEquals(300, s.submit(t).get().payload().length);
         }
     }

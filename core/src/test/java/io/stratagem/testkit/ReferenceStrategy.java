@@ -1,7 +1,10 @@
-package io.stratagem.spi;
+package io.stratagem.testkit;
 
 import io.stratagem.Backend;
 import io.stratagem.Semantics;
+import io.stratagem.spi.AbstractStrategy;
+import io.stratagem.spi.BasicTaskContext;
+import io.stratagem.spi.TaskRun;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The smallest honest backend: a fixed set of platform threads taking runs from a queue. It proves the contract kit
- * and {@link AbstractStrategy} on their own, before any real backend exists.
+ * and {@link AbstractStrategy} on their own, and stands in for a real backend wherever a test needs one that does
+ * not depend on a backend module (the auto strategy's tests, the lab's tests), labelled as the backend it replaces.
  */
-final class ReferenceStrategy extends AbstractStrategy {
+public final class ReferenceStrategy extends AbstractStrategy {
 
     private static final TaskRun<?> STOP = new TaskRun<>(-1, ctx -> null, new TaskRun.Owner() {
         @Override
@@ -32,10 +36,16 @@ final class ReferenceStrategy extends AbstractStrategy {
     private final BlockingQueue<TaskRun<?>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    ReferenceStrategy(int parallelism) {
-        super("reference", Backend.GIL_THREADS, Semantics.JVM);
+    /** A reference pool of {@code parallelism} threads, labelled {@code GIL_THREADS} under {@code JVM} semantics. */
+    public ReferenceStrategy(int parallelism) {
+        this(Backend.GIL_THREADS, Semantics.JVM, parallelism);
+    }
+
+    /** A reference pool of {@code parallelism} threads standing in for {@code backend} under {@code semantics}. */
+    public ReferenceStrategy(Backend backend, Semantics semantics, int parallelism) {
+        super("reference-" + backend, backend, semantics);
         for (int i = 0; i < parallelism; i++) {
-            Thread t = new Thread(this::work, "reference-" + i);
+            Thread t = new Thread(this::work, "reference-" + backend + "-" + i);
             t.setDaemon(true);
             threads.add(t);
             t.start();
