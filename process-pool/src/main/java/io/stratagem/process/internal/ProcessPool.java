@@ -317,7 +317,8 @@ public final class ProcessPool extends AbstractStrategy {
      * Writes TASK frames, then flushes the workers written to, except: {@code deferFor} (a reader thread with more
      * frames to process flushes its own worker when its batch ends) and, unless {@code flushAll}, workers that already
      * had at least two tasks in flight: their reader thread flushes when the next outcome arrives, so a burst of
-     * submits becomes one write instead of one system call and one worker wake-up per task.
+     * submits becomes one write instead of one system call and one worker wake-up per task. Those outcomes may all
+     * have arrived meanwhile: {@link WorkerHandle#sendTask} then flushes at once.
      */
     private void send(List<Send> sends, WorkerHandle deferFor, boolean flushAll) {
         if (sends == null) {
@@ -325,9 +326,11 @@ public final class ProcessPool extends AbstractStrategy {
         }
         List<WorkerHandle> toFlush = new ArrayList<>(2);
         for (Send s : sends) {
-            s.worker().send(WorkerProtocol.TASK, s.pending().run.id(), s.pending().bytes, false);
-            if (s.worker() != deferFor && (flushAll || s.urgent()) && !toFlush.contains(s.worker())) {
-                toFlush.add(s.worker());
+            WorkerHandle w = s.worker();
+            boolean flushedLater = w == deferFor || flushAll || s.urgent(); // below, or by w's reader at batch end
+            w.sendTask(s.pending().run.id(), s.pending().bytes, true);
+            if (flushedLater && w != deferFor && !toFlush.contains(w)) {
+                toFlush.add(w);
             }
         }
         toFlush.forEach(WorkerHandle::flush);

@@ -44,6 +44,7 @@ final class WorkerHandle {
     String retireReason;
 
     private final ReentrantLock writeLock = new ReentrantLock();
+    private int unanswered; // guarded by writeLock: TASK frames written whose outcome frame this reader has not read
     private final ArrayDeque<String> tail = new ArrayDeque<>(); // guarded by tailLock
     private final ReentrantLock tailLock = new ReentrantLock();
     private final CountDownLatch gone = new CountDownLatch(1);
@@ -93,6 +94,10 @@ final class WorkerHandle {
             pool.onReady(this);
             for (Frame f; (f = reader.read()) != null; ) {
                 boolean more = reader.ready();
+                if (f.type() == WorkerProtocol.RESULT || f.type() == WorkerProtocol.ERROR
+                        || f.type() == WorkerProtocol.WITHDRAWN) {
+                    answered(); // before the flush at the end of this batch: see sendTask
+                }
                 pool.onFrame(this, f, more);
                 if (!more) {
                     flush(); // end of a batch: push what the pool wrote to this worker meanwhile
@@ -240,6 +245,41 @@ final class WorkerHandle {
             return true;
         } catch (IOException e) {
             return false;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Writes a TASK frame; flushes it unless {@code mayDefer} and another TASK is still unanswered. A deferred frame
+     * is pushed by this reader thread's flush at the end of the batch holding that other task's outcome (its count
+     * goes down, under this lock, before that flush), or by an earlier flush; by induction every frame written is
+     * flushed while an outcome is still to come. Deferring without such an outcome lost a frame in the buffer: the
+     * worker idled, its caller waited forever.
+     */
+    void sendTask(long taskId, byte[] payload, boolean mayDefer) {
+        FrameWriter w = writer;
+        if (w == null) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            w.write(WorkerProtocol.TASK, taskId, payload);
+            if (!mayDefer || unanswered == 0) {
+                w.flush();
+            }
+            unanswered++;
+        } catch (IOException e) {
+            // the reader thread reports the death
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void answered() {
+        writeLock.lock();
+        try {
+            unanswered = Math.max(0, unanswered - 1);
         } finally {
             writeLock.unlock();
         }
