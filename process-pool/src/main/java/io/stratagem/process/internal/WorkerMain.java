@@ -31,26 +31,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link WorkerProtocol} for the conversation.
  *
  * <h2>Implementation overview</h2>
- * Two threads, the main thread and {@code stratagem-worker-task}, which trade two roles (leader/follower): at any time
- * one of them is the <em>reader</em> ({@code readerThread}), the other runs queued jobs or waits. The reader reads
- * frames from stdin. A TASK that finds the worker idle (nothing running, nothing queued) is run by the reader itself,
- * at once, leaving the reader role free: a lone task costs no thread hand-off. If it runs past a flusher tick (1-2 ms)
- * the flusher wakes the other thread to take over reading, so CANCEL and INTERRUPT still get through. Other TASK frames join {@code queue}, taken in order by the thread that
- * is not reading. CANCEL withdraws a queued job (answering WITHDRAWN) or flags the running one; INTERRUPT interrupts
- * the running thread while that job is still running (checked under {@code lock}, which a thread also holds when it
- * finishes a job and clears its interrupt, so an interrupt never hits the wrong task). The running thread records the
- * job in the {@link StartedMarks} (so a crash is
- * attributed exactly without a flush), writes STARTED without flushing, runs the task and writes RESULT or ERROR,
- * flushing only when no other job is waiting: results of tiny tasks travel in batches, and a tiny task's STARTED
- * travels with its RESULT in one write, which the parent reads in one wake-up. A flusher thread pushes the STARTED of
- * a task that runs longer than a millisecond or two; it ticks while the worker is busy and sleeps once it has been
- * idle for a while, so a steady stream of short round trips costs it no wake-up each. End of stdin means the parent is gone: the worker halts at once, as it does when a watchdog finds the
- * parent pid dead. Stdout belongs to the protocol; {@code System.out} is pointed at stderr.
+ * Two threads, the main thread and {@code stratagem-worker-task}, trade two roles (leader/follower): at any time one
+ * of them is the <em>reader</em> ({@code readerThread}), the other runs queued jobs or waits. The reader reads frames
+ * from stdin. A TASK that finds the worker idle (nothing running, nothing queued) is run by the reader itself, at once,
+ * leaving the reader role free: a lone task costs no thread hand-off, and no wake-up of the other thread either
+ * unless it runs past a flusher tick (1-2 ms), when the flusher ({@link WorkerOutput}) wakes the other thread to take
+ * over reading, so CANCEL and INTERRUPT still get through. Other TASK frames join {@code queue}, taken in order by the
+ * thread that is not reading. CANCEL withdraws a queued job (answering WITHDRAWN) or flags the running one; INTERRUPT
+ * interrupts the running thread while that job is still running (checked under {@code lock}, which a thread also
+ * holds when it finishes a job and clears its interrupt, so an interrupt never hits the wrong task). What the worker
+ * writes, and when it flushes, is {@link WorkerOutput}'s business. End of stdin means the parent is gone: the worker
+ * halts at once, as it does when a watchdog finds the parent pid dead. Stdout belongs to the protocol;
+ * {@code System.out} is pointed at stderr.
  */
 public final class WorkerMain {
 
-    private final FrameWriter writer;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final WorkerOutput out;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workAvailable = lock.newCondition();
     private final ArrayDeque<Job> queue = new ArrayDeque<>();       // guarded by lock
@@ -63,15 +59,6 @@ public final class WorkerMain {
     private FrameReader reader;                                    // used by the reader only
     private WorkerWarmUp warmUp;
     private long parentPid;
-    private StartedMarks marks;                   // guarded by writeLock; null until the warm-up thread maps it
-    private int unflushedResults;                 // guarded by writeLock
-    private volatile Job runningJob;              // for the flusher: the job the runner is in, or null
-    private volatile Job inlineJob;               // for the flusher: set while the reader role is free (inline run)
-    private Thread flusher;
-    private volatile boolean flusherIdle;
-    private static final int RESULTS_PER_FLUSH = 16;
-    private static final long FLUSH_AFTER_NANOS = 1_000_000;
-    private static final int IDLE_TICKS_BEFORE_SLEEP = 50; // the flusher's idle ticks before it parks without deadline
     private TaskCodec codec;
     private JavaSerializationCodec errorCodec;
     private final ClassLoader loader = ClassLoader.getSystemClassLoader();
@@ -79,14 +66,14 @@ public final class WorkerMain {
     private final int maxFrameBytes;
 
     private WorkerMain(FrameWriter writer, int maxFrameBytes) {
-        this.writer = writer;
+        this.out = new WorkerOutput(writer, this);
         this.maxFrameBytes = maxFrameBytes;
     }
 
     public static void main(String[] args) throws Exception {
         int maxFrame = Integer.parseInt(args[2]);
         WorkerMain w = new WorkerMain(new FrameWriter(new FileOutputStream(FileDescriptor.out), maxFrame), maxFrame);
-        w.warmUp = new WorkerWarmUp(w, java.nio.file.Path.of(args[3])); // first: it overlaps all up to the first task
+        w.warmUp = new WorkerWarmUp(w.out, java.nio.file.Path.of(args[3])); // first: it overlaps all up to the first task
         w.warmUp.start();
         w.parentPid = Long.parseLong(args[0]);
         // Buffered: a frame is then one read system call (or less), not one per header field.
@@ -135,7 +122,7 @@ public final class WorkerMain {
             d.writeInt(WorkerProtocol.MAGIC);
             d.writeInt(WorkerProtocol.VERSION);
         }
-        send(WorkerProtocol.HELLO, 0, hello.toByteArray(), true);
+        out.send(WorkerProtocol.HELLO, 0, hello.toByteArray(), true);
         Frame init = reader.read();
         if (init == null) {
             return 0;
@@ -149,7 +136,7 @@ public final class WorkerMain {
             String text = "initializer failed: " + t;
             System.err.println("stratagem worker: " + text);
             t.printStackTrace();
-            send(WorkerProtocol.INIT_FAILED, 0, text.getBytes(StandardCharsets.UTF_8), true);
+            out.send(WorkerProtocol.INIT_FAILED, 0, text.getBytes(StandardCharsets.UTF_8), true);
             return 3;
         }
         this.reader = reader;
@@ -167,15 +154,8 @@ public final class WorkerMain {
             }
         };
         second.start();
-        flusher = new Thread("stratagem-worker-flusher") {
-            @Override
-            public void run() {
-                flushLongRuns();
-            }
-        };
-        flusher.setDaemon(true);
-        flusher.start();
-        send(WorkerProtocol.READY, 0, new byte[0], true);
+        out.startFlusher();
+        out.send(WorkerProtocol.READY, 0, new byte[0], true);
         watchParent(parentPid); // after READY: ProcessHandle's set-up costs milliseconds, and 0.2 s of slack is fine
         work();
         return 0; // stdin closed: the parent is gone or abandoned us
@@ -201,12 +181,12 @@ public final class WorkerMain {
             try {
                 while (true) {
                     if (shutdown && queue.isEmpty() && running == null) {
-                        flushQuietly();
+                        out.flushQuietly();
                         Runtime.getRuntime().halt(0); // SHUTDOWN, nothing left; halt skips hooks never asked for
                     }
                     if (readerThread == null || readerThread == me) {
                         readerThread = me;
-                        inlineJob = null;
+                        out.inline(null);
                         break;
                     }
                     if (running == null && !queue.isEmpty()) {
@@ -268,7 +248,7 @@ public final class WorkerMain {
                             running = job;
                             runningThread = Thread.currentThread();
                             readerThread = null; // free: taken back after the job, or by the other thread if it runs long
-                            inlineJob = job;
+                            out.inline(job);
                         } else {
                             queue.add(job);
                             workAvailable.signalAll();
@@ -278,7 +258,7 @@ public final class WorkerMain {
                     lock.unlock();
                 }
                 if (withdraw) {
-                    send(WorkerProtocol.WITHDRAWN, f.id(), new byte[0], true);
+                    out.send(WorkerProtocol.WITHDRAWN, f.id(), new byte[0], true);
                 }
             }
             case WorkerProtocol.CANCEL -> {
@@ -304,7 +284,7 @@ public final class WorkerMain {
                     lock.unlock();
                 }
                 if (withdrawn) {
-                    send(WorkerProtocol.WITHDRAWN, f.id(), new byte[0], true);
+                    out.send(WorkerProtocol.WITHDRAWN, f.id(), new byte[0], true);
                 }
             }
             case WorkerProtocol.INTERRUPT -> {
@@ -345,7 +325,7 @@ public final class WorkerMain {
     /** Runs {@code job}, which the caller has made {@code running} on this thread, and writes its outcome. */
     private void runJob(Job job) {
         boolean more;
-        started(job);
+        out.started(job);
         ThreadMXBean mx = warmUp.threadMx(); // null until loaded: those first tasks report no CPU time
         long cpu0 = mx == null ? -1 : mx.getCurrentThreadCpuTime();
         Object value = null;
@@ -399,7 +379,7 @@ public final class WorkerMain {
             framed[1 + i] = (byte) (c >>> (56 - 8 * i));
         }
         System.arraycopy(body, 0, framed, 9, body.length);
-        result(type, job.id, framed, !more);
+        out.result(type, job.id, framed, !more);
     }
 
     private int writerLimit() {
@@ -416,106 +396,11 @@ public final class WorkerMain {
     }
 
     /**
-     * Records that {@code job} starts: its id in the shared marks (so a crash is attributed exactly), a STARTED frame
-     * in the buffer, to travel with the task's result or the next batch, or to be pushed by the flusher if the task
-     * runs long. Until the warm-up thread has mapped the marks, every STARTED is flushed at once: exact attribution
-     * without them.
-     */
-    private void started(Job job) {
-        runningJob = job; // before writing: a write may block, and the flusher must know about this job by then
-        if (flusherIdle) {
-            LockSupport.unpark(flusher); // only when it sleeps without a deadline: one wake-up per busy spell
-        }
-        boolean flushNow = false;
-        writeLock.lock();
-        try {
-            if (marks == null) {
-                flushNow = true;
-            } else if (marks.full()) {
-                flushLocked();
-            }
-            writer.write(WorkerProtocol.STARTED, job.id, new byte[0]);
-            if (marks != null) {
-                marks.add(job.id);
-            }
-            if (flushNow) {
-                flushLocked();
-            }
-        } catch (IOException e) {
-            pipeFailed(e);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private void result(byte type, long id, byte[] payload, boolean queueEmpty) {
-        runningJob = null;
-        writeLock.lock();
-        try {
-            writer.write(type, id, payload);
-            if (queueEmpty || ++unflushedResults >= RESULTS_PER_FLUSH) {
-                flushLocked();
-            }
-        } catch (IOException e) {
-            pipeFailed(e);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    /**
-     * Flushes when the same task has been running for a tick or two (1-2 ms) with frames still buffered. Ticks while
-     * tasks come and go; after {@link #IDLE_TICKS_BEFORE_SLEEP} ticks with no task running it parks until
-     * {@link #started} unparks it.
-     */
-    private void flushLongRuns() {
-        int idleTicks = 0;
-        Job seen = null;
-        Job seenInline = null;
-        while (true) {
-            Job now = runningJob;
-            Job inline = inlineJob;
-            if (inline != null && inline == seenInline) {
-                // First, and not tied to runningJob: the inline thread may be blocked writing its result to a full
-                // pipe while the parent waits for stdin to drain; the other thread reading breaks that wait.
-                wakeStandbyReader();
-            }
-            if (now != null && now == seen) {
-                flushQuietly();
-            }
-            seen = now;
-            seenInline = inline;
-            if (now != null || inline != null) {
-                idleTicks = 0;
-            } else if (++idleTicks >= IDLE_TICKS_BEFORE_SLEEP) {
-                flusherIdle = true;
-                if (runningJob == null && inlineJob == null) {
-                    LockSupport.park(this);
-                }
-                flusherIdle = false;
-                idleTicks = 0;
-                seen = null;
-                seenInline = null;
-                continue;
-            }
-            LockSupport.parkNanos(this, FLUSH_AFTER_NANOS);
-        }
-    }
-
-    private void flushLocked() throws IOException {
-        writer.flush();
-        if (marks != null) {
-            marks.clear(); // every STARTED written so far is in the pipe now
-        }
-        unflushedResults = 0;
-    }
-
-    /**
      * A job running inline on the thread that read it has left the reader role free without waking the other thread
      * (for a tiny job that wake-up would cost more than the job); once the job has run for a flusher tick, the other
      * thread takes over reading, so CANCEL and INTERRUPT for it, and further frames, are read within 1-2 ms.
      */
-    private void wakeStandbyReader() {
+    void wakeStandbyReader() {
         lock.lock();
         try {
             if (readerThread == null) {
@@ -526,46 +411,4 @@ public final class WorkerMain {
         }
     }
 
-    /**
-     * Called by the warm-up thread once the marks file is mapped. Until then every STARTED frame was flushed as it was
-     * written, so none is unaccounted for when the marks take over.
-     */
-    void installMarks(StartedMarks m) {
-        writeLock.lock();
-        try {
-            marks = m;
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private void pipeFailed(IOException e) {
-        System.err.println("stratagem worker: the protocol pipe failed (" + e + "); exiting");
-        Runtime.getRuntime().halt(0);
-    }
-
-    private void send(byte type, long id, byte[] payload, boolean flush) {
-        writeLock.lock();
-        try {
-            writer.write(type, id, payload);
-            if (flush) {
-                flushLocked();
-            }
-        } catch (IOException e) {
-            pipeFailed(e);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private void flushQuietly() {
-        writeLock.lock();
-        try {
-            flushLocked();
-        } catch (IOException ignored) {
-            // halting anyway
-        } finally {
-            writeLock.unlock();
-        }
-    }
 }

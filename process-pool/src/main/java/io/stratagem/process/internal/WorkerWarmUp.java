@@ -26,14 +26,14 @@ import java.nio.file.Path;
  * does the same work when it needs it, and reports any failure itself.
  */
 final class WorkerWarmUp extends Thread {
-    private final WorkerMain worker;
+    private final WorkerOutput output;
     private final Path marksFile;
     private volatile ThreadMXBean threadMx;
 
-    WorkerWarmUp(WorkerMain worker, Path marksFile) {
+    WorkerWarmUp(WorkerOutput output, Path marksFile) {
         super("stratagem-worker-warm-up");
         setDaemon(true);
-        this.worker = worker;
+        this.output = output;
         this.marksFile = marksFile;
     }
 
@@ -56,7 +56,7 @@ final class WorkerWarmUp extends Thread {
             // only a warm-up: the main thread does the real work and reports real failures
         }
         try {
-            worker.installMarks(StartedMarks.open(marksFile));
+            output.installMarks(StartedMarks.open(marksFile));
         } catch (IOException | RuntimeException e) {
             System.err.println("stratagem worker: cannot map the started-marks file " + marksFile + " (" + e
                     + "); every STARTED frame is flushed as written instead");
