@@ -14,8 +14,9 @@ package io.stratagem.process.internal;
  *       {@code READY}, or {@code INIT_FAILED(text)} and exits.</li>
  *   <li><b>Work.</b> The parent sends up to {@code inFlightPerWorker} {@code TASK(id, bytes)} frames without waiting,
  *       so the pipe's latency hides behind the work. The worker queues them and runs one at a time: before running
- *       a task it writes and flushes {@code STARTED(id)} (so the parent knows exactly which tasks a crash
- *       interrupted), then {@code RESULT(id, flags, cpu, bytes)} or {@code ERROR(id, flags, cpu, error)}.</li>
+ *       a task it records its id in the shared {@link StartedMarks} and writes {@code STARTED(id)}, flushed with the
+ *       outcome or within 1-2 ms (the marks tell the parent exactly which tasks a crash interrupted, flushed or
+ *       not), then {@code RESULT(id, flags, cpu, bytes)} or {@code ERROR(id, flags, cpu, error)}.</li>
  *   <li><b>Cancellation.</b> {@code CANCEL(id)}: a task still queued in the worker is dropped and answered with
  *       {@code WITHDRAWN(id)}; a running one has its cancel flag set ({@code ctx.checkpoint()} throws). A CANCEL that
  *       overtakes its TASK is remembered. {@code INTERRUPT(id)} interrupts the task's thread if that task is still
