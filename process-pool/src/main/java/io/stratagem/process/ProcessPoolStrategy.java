@@ -44,6 +44,12 @@ import java.util.regex.Pattern;
  * Inside a worker, {@code System.out} goes to the worker's stderr, which the pool logs (logger
  * {@code io.stratagem.process.worker}, tagged with the worker id); JVM options that print to stdout (such as
  * {@code -Xlog} without an output) must name stderr or a file.
+ *
+ * <p>A task counts as started once it is handed to a worker: one sent ahead into a worker's own queue reports
+ * {@code RUNNING}. Cancelling it asks the worker, and its handle completes as cancelled at stage {@code NOT_STARTED}
+ * once the worker confirms it had not begun (or as the task's own outcome if it had): {@code NOT_STARTED} always
+ * means the task never ran. {@code shutdownNow} returns the tasks still in the pool's own queue; those in a worker's
+ * queue end cancelled, {@code NOT_STARTED}, but are not in the list.
  */
 public final class ProcessPoolStrategy {
     private ProcessPoolStrategy() {
@@ -201,7 +207,7 @@ public final class ProcessPoolStrategy {
         /**
          * Upper bound of tasks sent ahead to each worker, to hide the pipe's latency, in [1, 1024]. Default 64. The
          * pool keeps about 2 ms of work (at the observed average run time) in each worker, at least 2 tasks, so long
-         * tasks are sent two at a time and tiny ones in batches.
+         * tasks are sent two at a time and tiny ones in batches; until a first task has finished, one at a time.
          */
         public Builder inFlightPerWorker(int n) {
             this.inFlightPerWorker = n;

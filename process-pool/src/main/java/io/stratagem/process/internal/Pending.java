@@ -17,7 +17,7 @@ final class Pending {
     WorkerHandle worker;
     boolean started;      // the current worker reported STARTED
     long startedNanos;    // when it did
-    boolean runStarted;   // run.tryStart succeeded (once, across retries)
+    boolean runStarted;   // run.tryStart succeeded: done when first sent to a worker, kept across retries
     int attempts;         // crash retries used
 
     Pending(TaskRun<?> run, byte[] bytes, boolean idempotent) {

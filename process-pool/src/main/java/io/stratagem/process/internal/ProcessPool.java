@@ -34,8 +34,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Pending}, which moves {@code QUEUED} (in {@code queue}, bounded by {@code queueCapacity}) {@code -> SENT}
  * (assigned to a worker's {@code inFlight}, at most {@code inFlightPerWorker} per worker) {@code -> DONE}. All of that
  * state is guarded by {@code lock}; frames are written outside it, under each worker's own write lock. The run
- * itself is started ({@link TaskRun#tryStart}) only when its worker reports STARTED, so a task waiting inside a worker
- * is still {@code QUEUED} to its caller and can be withdrawn with a CANCEL frame.
+ * itself is started ({@link TaskRun#tryStart}) when it is assigned to a worker, under {@code lock}, before its TASK
+ * frame is written: from then on only the worker can tell whether it ran, so a task waiting in a worker's own queue
+ * reports {@code RUNNING}, and a cancel reaches it as a stop (a CANCEL frame); the worker answers WITHDRAWN, which
+ * ends the run as {@code NOT_STARTED}, or runs it. Only a task still in the pool's own queue is withdrawn at once
+ * (and returned by {@code shutdownNow}). Until one task has finished, the pool sends nothing ahead (see
+ * {@link #windowLocked}): with unknown run times, waiting tasks stay in its own queue.
  * <ul>
  *   <li>{@link #pumpLocked} assigns queued work to the READY worker with the fewest tasks in flight; it runs after
  *       every event that frees capacity (submit, result, worker ready, worker death).</li>
@@ -162,6 +166,9 @@ public final class ProcessPool extends AbstractStrategy {
         try {
             fail = broken;
             while (fail == null && queuedLive >= config.queueCapacity()) {
+                if (run.isDone()) {
+                    return; // withdrawn (by shutdownNow) while waiting for room
+                }
                 if (config.queuePolicy() == QueuePolicy.REJECT) {
                     throw new RejectedExecutionException("the process pool's submission queue is full ("
                             + config.queueCapacity() + " tasks waiting); raise queueCapacity or use QueuePolicy.BLOCK");
@@ -173,6 +180,11 @@ public final class ProcessPool extends AbstractStrategy {
                     throw new RejectedExecutionException("interrupted while waiting for space in the submission queue");
                 }
                 fail = broken;
+            }
+            if (run.isDone()) {
+                // Withdrawn between submit and here: withdrawn() found nothing to drop (it looks under this lock, so
+                // either it ran before this check, and the run is done, or it will find the run queued).
+                return;
             }
             if (fail == null) {
                 p.state = Pending.QUEUED;
@@ -210,6 +222,13 @@ public final class ProcessPool extends AbstractStrategy {
             }
             queuedLive--;
             freed = true;
+            if (!p.runStarted) {
+                if (!p.run.tryStart(null)) { // withdrawn meanwhile; withdrawn() will find it done
+                    finishLocked(p);
+                    continue;
+                }
+                p.runStarted = true; // from here only the worker can tell whether it ran: a cancel must ask it
+            }
             p.state = Pending.SENT;
             p.worker = w;
             p.started = false;
@@ -240,13 +259,14 @@ public final class ProcessPool extends AbstractStrategy {
     /**
      * Tasks to keep in flight per worker: about {@link #SEND_AHEAD_NANOS} of work at the observed average run time,
      * at least 2 (one running, one waiting: the worker never idles for a round trip), at most the configured bound.
-     * Long tasks thus get a window of 2, so a slow task does not hold many others hostage in its worker.
+     * Long tasks thus get a window of 2, so a slow task does not hold many others hostage in its worker. Before any
+     * task has finished the window is 1: nothing waits inside a worker behind a task of unknown length.
      */
     private int windowLocked() {
         int floor = Math.min(2, config.inFlightPerWorker());
         long avg = averageRunNanos;
         if (avg <= 0) {
-            return floor;
+            return 1; // no run time known yet: a task sent ahead might wait behind a long one, and would be RUNNING
         }
         return (int) Math.max(floor, Math.min(config.inFlightPerWorker(), SEND_AHEAD_NANOS / avg));
     }
@@ -374,23 +394,16 @@ public final class ProcessPool extends AbstractStrategy {
     }
 
     private void onStarted(WorkerHandle w, long id) {
-        Pending p;
-        boolean first;
         lock.lock();
         try {
-            p = w.inFlight.get(id);
+            Pending p = w.inFlight.get(id);
             if (p == null) {
                 return;
             }
-            p.started = true;
+            p.started = true; // the run itself was started when it was sent (pumpLocked)
             p.startedNanos = System.nanoTime();
-            first = !p.runStarted;
-            p.runStarted = true;
         } finally {
             lock.unlock();
-        }
-        if (first && !p.run.tryStart(null)) {
-            w.send(WorkerProtocol.CANCEL, id, EMPTY, true); // withdrawn while the CANCEL was on its way: stop it
         }
     }
 
@@ -435,7 +448,7 @@ public final class ProcessPool extends AbstractStrategy {
         List<Pending> stopped = new ArrayList<>();
         List<Pending> crashed = new ArrayList<>();
         List<Pending> refused = new ArrayList<>();
-        List<Pending> lateStarts = new ArrayList<>();
+        List<Pending> unstartedStops = new ArrayList<>();
         List<Send> sends = null;
         boolean expected;
         WorkerStartException brokenNow = null;
@@ -465,14 +478,13 @@ public final class ProcessPool extends AbstractStrategy {
             for (Pending p : mine) {
                 if (!p.started && startedUnflushed.contains(p.run.id())) {
                     p.started = true; // it ran (or was running): never run it a second time
-                    if (!p.runStarted) {
-                        p.runStarted = true;
-                        lateStarts.add(p);
-                    }
                 }
                 if (!p.started) {
                     if (p.run.isDone()) {
                         finishLocked(p);
+                    } else if (p.run.isStopRequested()) {
+                        finishLocked(p); // its CANCEL died with the worker: never send it elsewhere
+                        unstartedStops.add(p);
                     } else {
                         requeueFirstLocked(p);
                     }
@@ -520,18 +532,18 @@ public final class ProcessPool extends AbstractStrategy {
         if (brokenNow != null) {
             log.error("{}: {}", config.name(), brokenNow.getMessage());
         }
-        for (Pending p : lateStarts) {
-            p.run.tryStart(null); // false if withdrawn meanwhile; the outcomes below then do nothing
-        }
         for (Pending p : stopped) {
             p.run.finishStopped(CancellationStage.KILLED);
+        }
+        for (Pending p : unstartedStops) {
+            p.run.finishStopped(stageOfUnstarted(p));
         }
         List<String> tail = crashed.isEmpty() ? List.of() : w.stderrTail();
         for (Pending p : crashed) {
             p.run.fail(new WorkerCrashedException(w.id, exit, tail, reason));
         }
         for (Pending p : refused) {
-            if (p.run.tryStart(null)) {
+            if (p.runStarted || p.run.tryStart(null)) { // runStarted: requeued after its worker died
                 p.run.fail(brokenNow != null ? brokenNow : broken);
             }
         }
@@ -558,27 +570,22 @@ public final class ProcessPool extends AbstractStrategy {
 
     // ---- cancellation ------------------------------------------------------------------------------------------
 
+    /**
+     * A run withdrawn before it started: it can only be in the pool's own queue (a run is started before it is sent),
+     * or not yet there (dispatch, which checks {@code isDone} under the same lock, then drops it).
+     */
     @Override
     public void withdrawn(TaskRun<?> run) {
-        Pending p = byRunId.get(run.id());
-        if (p == null) {
-            return;
-        }
-        WorkerHandle w = null;
         lock.lock();
         try {
-            if (p.state == Pending.QUEUED) {
+            Pending p = byRunId.get(run.id());
+            if (p != null && p.state == Pending.QUEUED) {
                 finishLocked(p);
                 queuedLive--;
-                notFull.signalAll();
-            } else if (p.state == Pending.SENT) {
-                w = p.worker; // stays in flight until the worker answers WITHDRAWN (or, if it raced, the outcome)
             }
+            notFull.signalAll(); // also wakes a BLOCK-policy dispatch of this run, which then sees it done
         } finally {
             lock.unlock();
-        }
-        if (w != null) {
-            w.send(WorkerProtocol.CANCEL, run.id(), EMPTY, true);
         }
     }
 
@@ -589,21 +596,21 @@ public final class ProcessPool extends AbstractStrategy {
             return;
         }
         WorkerHandle w;
-        boolean waitingForRetry = false;
+        boolean backInQueue = false;
         lock.lock();
         try {
             w = p.worker;
-            if (p.state == Pending.QUEUED) { // an idempotent task waiting for its retry
+            if (p.state == Pending.QUEUED) { // requeued after its worker died: waiting to be sent again
                 finishLocked(p);
                 queuedLive--;
                 notFull.signalAll();
-                waitingForRetry = true;
+                backInQueue = true;
             }
         } finally {
             lock.unlock();
         }
-        if (waitingForRetry) {
-            run.finishStopped(CancellationStage.KILLED);
+        if (backInQueue) {
+            run.finishStopped(stageOfUnstarted(p));
             return;
         }
         if (w == null) {
@@ -626,6 +633,14 @@ public final class ProcessPool extends AbstractStrategy {
                 }
             }, grace, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * How a stopped run that is not running on any worker ended: {@code NOT_STARTED}, unless an earlier attempt ran
+     * (a crash retry: only a started task comes back with {@code attempts} raised).
+     */
+    private static CancellationStage stageOfUnstarted(Pending p) {
+        return p.attempts > 0 ? CancellationStage.KILLED : CancellationStage.NOT_STARTED;
     }
 
     private boolean stillRunningOn(Pending p, WorkerHandle w) {

@@ -1,0 +1,133 @@
+package io.stratagem.process;
+
+import io.stratagem.CancellationStage;
+import io.stratagem.Strategy;
+import io.stratagem.Task;
+import io.stratagem.TaskHandle;
+import io.stratagem.testkit.Gate;
+import io.stratagem.testkit.KitTasks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Cancellation racing the pool's hand-over of a task to a worker: a handle that says "cancelled before it started"
+ * ({@link CancellationStage#NOT_STARTED}) must mean the task never ran.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ProcessPoolCancelRaceTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private final List<Strategy> pools = new ArrayList<>();
+    private final List<Gate> gates = new ArrayList<>();
+
+    private Strategy pool(ProcessPoolStrategy.Builder b) {
+        Strategy s = b.build();
+        pools.add(s);
+        return s;
+    }
+
+    private Gate gate() {
+        Gate g = Gate.create();
+        gates.add(g);
+        return g;
+    }
+
+    @AfterEach
+    void closeAll() {
+        pools.forEach(Strategy::shutdownNow);
+        pools.forEach(Strategy::close);
+        gates.forEach(Gate::delete);
+    }
+
+    /**
+     * One worker; task {@code a} runs about 3 ms with {@code b} submitted behind it (so {@code b} is sent ahead into
+     * the worker's own queue), and {@code b} is cancelled at a point swept across the moment the worker moves from
+     * {@code a} to {@code b}. Each {@code b} either ran (and then is not NOT_STARTED) or did not (and then is).
+     */
+    @Test
+    void cancel_ofATaskAlreadySentToAWorker_neverReportsNotStartedForWorkThatRan() {
+        Strategy s = pool(ProcessPoolStrategy.builder().workers(1));
+        Gate g = gate();
+        assertEquals(0, s.submit(KitTasks.value(0)).join()); // worker up, run times known: send-ahead is on
+        int notStarted = 0;
+        int ran = 0;
+        for (int i = 0; i < 300; i++) {
+            s.submit(KitTasks.sleepThenMark(g, "a" + i, 3, 0));
+            TaskHandle<Integer> b = s.submit(KitTasks.marking(g, "b" + i, 1));
+            String doneA = "done-a" + i;
+            spinUntil(() -> g.marked(doneA)); // spinning, not polling: the sweep below needs microsecond precision
+            long until = System.nanoTime() + (i % 30) * 10_000L; // sweep 0..290 us after a's end
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            b.cancel(true);
+            assertEquals(2, s.submit(KitTasks.value(2)).join()); // the single worker has dealt with b by now
+            await().atMost(PATIENCE).until(b::isDone);
+            boolean reportedNotStarted = b.isCancelled()
+                    && b.cancellationStage().orElse(null) == CancellationStage.NOT_STARTED;
+            boolean bRan = g.marked("ran-b" + i);
+            assertEquals(!bRan, reportedNotStarted, "b" + i + ": ran=" + bRan + ", handle " + b.taskState() + " "
+                    + b.cancellationStage());
+            notStarted += reportedNotStarted ? 1 : 0;
+            ran += bRan ? 1 : 0;
+        }
+        assertTrue(notStarted > 0, "the sweep withdrew some b before it started (ran " + ran + ")");
+    }
+
+    /**
+     * shutdownNow withdraws a task whose BLOCK-policy submit is still waiting for room in the queue; the waiting
+     * submit must then not queue it anyway (it would run after the pool said it never started).
+     */
+    @Test
+    void shutdownNow_whileASubmitWaitsForRoom_neverRunsTheWithdrawnTask() throws Exception {
+        Strategy s = pool(ProcessPoolStrategy.builder().workers(1).inFlightPerWorker(1)
+                .queue(1, ProcessPoolStrategy.QueuePolicy.BLOCK));
+        Gate g = gate();
+        TaskHandle<Integer> running = s.submit(KitTasks.gated(g, "running", 0));
+        await().atMost(PATIENCE).until(() -> g.marked("started-running"));
+        Task<Integer> first = KitTasks.marking(g, "q1", 1);
+        TaskHandle<Integer> queued = s.submit(first);
+        Task<Integer> blocked = KitTasks.marking(g, "q2", 2);
+        AtomicReference<TaskHandle<Integer>> late = new AtomicReference<>();
+        Thread submitter = new Thread(() -> late.set(s.submit(blocked)), "blocked-submitter");
+        submitter.start();
+        await().atMost(PATIENCE).until(() -> submitter.getState() == Thread.State.WAITING);
+
+        List<Task<?>> never = s.shutdownNow();
+
+        submitter.join(PATIENCE.toMillis());
+        assertFalse(submitter.isAlive(), "the waiting submit returned");
+        assertEquals(List.of(first, blocked), never);
+        assertTrue(s.awaitTermination(PATIENCE));
+        TaskHandle<Integer> h = late.get();
+        assertNotNull(h);
+        assertTrue(h.isCancelled());
+        assertEquals(CancellationStage.NOT_STARTED, h.cancellationStage().orElseThrow());
+        assertSame(CancellationStage.NOT_STARTED, queued.cancellationStage().orElseThrow());
+        assertTrue(running.isCancelled());
+        assertFalse(g.marked("ran-q1"), "q1 never ran");
+        assertFalse(g.marked("ran-q2"), "q2 never ran");
+    }
+
+    private static void spinUntil(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not met within " + PATIENCE);
+            Thread.onSpinWait();
+        }
+    }
+}
