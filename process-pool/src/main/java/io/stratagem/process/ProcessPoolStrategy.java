@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
  * {@code RUNNING}. Cancelling it asks the worker, and its handle completes as cancelled at stage {@code NOT_STARTED}
  * once the worker confirms it had not begun (or as the task's own outcome if it had): {@code NOT_STARTED} always
  * means the task never ran. {@code shutdownNow} returns the tasks still in the pool's own queue; those in a worker's
- * queue end cancelled, {@code NOT_STARTED}, but are not in the list.
+ * queue end cancelled, {@code NOT_STARTED}, but are not in the list. Cancelling never blocks on a worker.
  */
 public final class ProcessPoolStrategy {
     private ProcessPoolStrategy() {

@@ -4,12 +4,14 @@ import io.stratagem.CancellationStage;
 import io.stratagem.Strategy;
 import io.stratagem.Task;
 import io.stratagem.TaskHandle;
+import io.stratagem.TaskState;
 import io.stratagem.testkit.Gate;
 import io.stratagem.testkit.KitTasks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Cancellation racing the pool's hand-over of a task to a worker: a handle that says "cancelled before it started"
- * ({@link CancellationStage#NOT_STARTED}) must mean the task never ran.
+ * ({@link CancellationStage#NOT_STARTED}) must mean the task never ran, and cancelling must not block on a worker's
+ * pipe.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ProcessPoolCancelRaceTest {
@@ -123,11 +126,67 @@ class ProcessPoolCancelRaceTest {
         assertFalse(g.marked("ran-q2"), "q2 never ran");
     }
 
+    /**
+     * A stopped worker (SIGSTOP) whose stdin pipe is full: a TASK write to it blocks. {@code cancel} of its running
+     * task must still return at once (the CANCEL frame waits in the worker's control lane, not on the caller's thread),
+     * and once the worker resumes the CANCEL reaches it and the task stops at its checkpoint.
+     */
+    @Test
+    void cancel_whileTheWorkersPipeIsFull_doesNotBlockTheCaller() throws Exception {
+        Strategy s = pool(ProcessPoolStrategy.builder().workers(1).cancelGrace(Duration.ofSeconds(90)));
+        Gate g = gate();
+        long pid = s.submit(PoolTasks.workerPid()).join(); // also makes run times known: send-ahead is on
+        TaskHandle<Integer> spin = s.submit(KitTasks.spinUntilCancelled(g, "spin"));
+        await().atMost(PATIENCE).until(() -> g.marked("started-spin"));
+        signal("STOP", pid);
+        try {
+            AtomicReference<TaskHandle<Integer>> big = new AtomicReference<>();
+            Thread submitter = new Thread(() -> big.set(s.submit(carrying(new byte[4 << 20], 7))), "big-submitter");
+            submitter.start(); // its TASK frame is far larger than the pipe: the write blocks, holding the write lock
+            await().atMost(PATIENCE).until(() -> blockedInPipeWrite(submitter));
+
+            Thread canceller = new Thread(() -> spin.cancel(true), "canceller");
+            canceller.start();
+            // Returns at once when correct; a cancel writing on the caller's thread would wait here for SIGCONT.
+            await("cancel returned while the worker was stopped").atMost(PATIENCE).until(() -> !canceller.isAlive());
+            assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "no kill yet");
+            assertEquals(TaskState.RUNNING, spin.taskState());
+
+            signal("CONT", pid);
+            submitter.join(PATIENCE.toMillis());
+            await().atMost(PATIENCE).until(spin::isDone);
+            assertTrue(spin.isCancelled());
+            assertEquals(CancellationStage.CHECKPOINT, spin.cancellationStage().orElseThrow());
+            assertEquals(7, big.get().join());
+        } finally {
+            signal("CONT", pid);
+        }
+    }
+
+    private static boolean blockedInPipeWrite(Thread t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().equals("java.io.FileOutputStream") && e.getMethodName().startsWith("write")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void spinUntil(java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "condition not met within " + PATIENCE);
             Thread.onSpinWait();
         }
+    }
+
+    private static Task<Integer> carrying(byte[] payload, int v) {
+        return ctx -> payload.length >= 0 ? v : -1;
+    }
+
+    private static void signal(String sig, long pid) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        p.waitFor();
     }
 }

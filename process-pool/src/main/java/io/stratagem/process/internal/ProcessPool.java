@@ -51,7 +51,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       {@link WorkerStartException}.</li>
  *   <li>Stopping a running task is staged ({@link #stopRequested}): CANCEL frame at once, INTERRUPT frame after half
  *       the grace period, SIGKILL of the worker after the grace period, each only if the task is still running on the
- *       same worker. The handle completes when the worker reports the outcome or dies.</li>
+ *       same worker. The handle completes when the worker reports the outcome or dies. Control frames go through
+ *       {@link ControlFrames}, never written on the thread asking: a stalled worker's full pipe blocks neither a
+ *       caller's {@code cancel}, nor the timeout thread, nor the timer that must kill it.</li>
  * </ul>
  */
 public final class ProcessPool extends AbstractStrategy {
@@ -72,6 +74,7 @@ public final class ProcessPool extends AbstractStrategy {
     private final ScheduledThreadPoolExecutor timer;
     private final ConcurrentHashMap<Long, Pending> byRunId = new ConcurrentHashMap<>();
     private final Set<WorkerHandle> notGone = ConcurrentHashMap.newKeySet();
+    private final ControlFrames control;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
@@ -92,6 +95,7 @@ public final class ProcessPool extends AbstractStrategy {
         this.config = config;
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         this.codecs = new PoolCodec(config, cl != null ? cl : ProcessPool.class.getClassLoader());
+        this.control = new ControlFrames(config.name());
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "stratagem-" + config.name() + "-timer");
             t.setDaemon(true);
@@ -552,6 +556,7 @@ public final class ProcessPool extends AbstractStrategy {
 
     void onGone(WorkerHandle w) {
         notGone.remove(w);
+        control.forget(w);
     }
 
     private void finishLocked(Pending p) {
@@ -616,12 +621,13 @@ public final class ProcessPool extends AbstractStrategy {
         if (w == null) {
             return;
         }
-        w.send(WorkerProtocol.CANCEL, run.id(), EMPTY, true);
+        // Never written here: this runs on a caller's or the timeout thread, and must not block on a full pipe.
+        control.send(w, WorkerProtocol.CANCEL, run.id());
         if (mayInterrupt) {
             long grace = config.cancelGrace().toNanos();
             timer.schedule(() -> {
                 if (!run.isDone() && stillRunningOn(p, w)) {
-                    w.send(WorkerProtocol.INTERRUPT, run.id(), EMPTY, true);
+                    control.send(w, WorkerProtocol.INTERRUPT, run.id());
                 }
             }, grace / 2, TimeUnit.NANOSECONDS);
             timer.schedule(() -> {
@@ -670,7 +676,7 @@ public final class ProcessPool extends AbstractStrategy {
         }
         for (WorkerHandle w : retiring) {
             log.debug("{}: retiring worker {} after {} idle", config.name(), w.id, config.idleTimeout());
-            w.send(WorkerProtocol.SHUTDOWN, 0, EMPTY, true);
+            control.send(w, WorkerProtocol.SHUTDOWN, 0); // on the timer thread, which must be free to kill
         }
     }
 
@@ -695,7 +701,7 @@ public final class ProcessPool extends AbstractStrategy {
         } finally {
             lock.unlock();
         }
-        stopping.forEach(w -> w.send(WorkerProtocol.SHUTDOWN, 0, EMPTY, true));
+        stopping.forEach(w -> control.send(w, WorkerProtocol.SHUTDOWN, 0)); // the 5 s kill below must not wait
         starting.forEach(w -> w.kill("the pool was closed while worker " + w.id + " was starting"));
         List<WorkerHandle> all = List.copyOf(notGone);
         timer.schedule(() -> all.forEach(w -> w.kill("worker " + w.id + " did not exit within 5 s of SHUTDOWN")),
