@@ -1,8 +1,13 @@
 package io.stratagem.spi;
 
 import io.stratagem.Backend;
+import io.stratagem.Strategy;
+import io.stratagem.Task;
+import io.stratagem.TaskHandle;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,4 +28,31 @@ public interface CalibrationProbe {
      * @throws Exception if the measurement fails; the constants then keep their defaults
      */
     Map<String, Double> measure(Duration budget) throws Exception;
+
+    /**
+     * Nanoseconds per task when {@code n} copies of {@code task} are submitted together and all joined: the fastest of
+     * up to {@code rounds} rounds (the first always runs; later ones only if they start before {@code deadlineNanos},
+     * a {@link System#nanoTime()} value), since other processes on a busy machine only ever add time. Blocks until the
+     * rounds are done.
+     *
+     * @return the fastest round's time per task
+     */
+    static double nanosPerTask(Strategy strategy, Task<?> task, int n, int rounds, long deadlineNanos) {
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < Math.max(1, rounds); round++) {
+            if (round > 0 && System.nanoTime() - deadlineNanos >= 0) {
+                break;
+            }
+            long t0 = System.nanoTime();
+            List<TaskHandle<?>> hs = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                hs.add(strategy.submit(task));
+            }
+            for (TaskHandle<?> h : hs) {
+                h.join();
+            }
+            best = Math.min(best, (double) (System.nanoTime() - t0) / n);
+        }
+        return best;
+    }
 }

@@ -5,13 +5,10 @@ import io.stratagem.Semantics;
 import io.stratagem.Strategy;
 import io.stratagem.StrategyOptions;
 import io.stratagem.TaskContext;
-import io.stratagem.TaskHandle;
 import io.stratagem.spi.CalibrationProbe;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -64,19 +61,7 @@ public final class AsyncCalibrationProbe implements CalibrationProbe {
 
     /** The fastest per-task time of up to three batches of {@code n} tasks spinning {@code spin} iterations. */
     private static double batch(Strategy s, int n, long spin, long deadline) {
-        double best = Double.MAX_VALUE;
-        for (int round = 0; round < 3 && System.nanoTime() < deadline; round++) {
-            long t0 = System.nanoTime();
-            List<TaskHandle<Long>> hs = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                hs.add(s.submit(ctx -> spin(ctx, spin)));
-            }
-            for (TaskHandle<Long> h : hs) {
-                h.join();
-            }
-            best = Math.min(best, (double) (System.nanoTime() - t0) / n);
-        }
-        return best;
+        return CalibrationProbe.nanosPerTask(s, ctx -> spin(ctx, spin), n, 3, deadline);
     }
 
     /** Iterations of {@link #spin} that take about {@code nanos} here, once warmed up. */

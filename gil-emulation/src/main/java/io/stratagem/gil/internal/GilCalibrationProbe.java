@@ -9,9 +9,7 @@ import io.stratagem.TaskHandle;
 import io.stratagem.spi.CalibrationProbe;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,20 +31,7 @@ public final class GilCalibrationProbe implements CalibrationProbe {
         Map<String, Double> m = new HashMap<>();
         long deadline = System.nanoTime() + budget.toNanos();
         try (Strategy s = Strategy.create(Backend.GIL_THREADS, new StrategyOptions(Semantics.PYTHON, 0, Map.of()))) {
-            int n = 2000;
-            double best = Double.MAX_VALUE;
-            for (int round = 0; round < 3 && System.nanoTime() < deadline; round++) {
-                long t0 = System.nanoTime();
-                List<TaskHandle<Integer>> hs = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    hs.add(s.submit(ctx -> 1));
-                }
-                for (TaskHandle<Integer> h : hs) {
-                    h.join();
-                }
-                best = Math.min(best, (double) (System.nanoTime() - t0) / n);
-            }
-            m.put("threadHandoffNanos", best);
+            m.put("threadHandoffNanos", CalibrationProbe.nanosPerTask(s, ctx -> 1, 2000, 3, deadline));
             if (deadline - System.nanoTime() > budget.toNanos() / 2) {
                 // the fastest of three: on a busy machine other processes only ever add time
                 long work = calibrateSpin(Duration.ofMillis(20));

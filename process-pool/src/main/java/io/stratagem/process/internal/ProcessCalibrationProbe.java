@@ -37,26 +37,13 @@ public final class ProcessCalibrationProbe implements CalibrationProbe {
         try (Strategy s = Strategy.create(Backend.PROCESS_POOL, new StrategyOptions(Semantics.JVM, 1, Map.of()))) {
             s.submit(ctx -> 1).join();
             m.put("workerStartNanos", (double) (System.nanoTime() - start));
-            List<TaskHandle<Integer>> warm = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                warm.add(s.submit(ctx -> 1)); // the worker's JIT warms up, as it does in a long batch
-            }
-            warm.forEach(TaskHandle::join);
-            int n = 300;
-            long t0 = System.nanoTime();
-            List<TaskHandle<Integer>> hs = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                hs.add(s.submit(ctx -> 1));
-            }
-            for (TaskHandle<Integer> h : hs) {
-                h.join();
-            }
-            double perTask = (double) (System.nanoTime() - t0) / n;
+            CalibrationProbe.nanosPerTask(s, ctx -> 1, 200, 1, deadline); // the worker's JIT warms up, as in a long batch
+            double perTask = CalibrationProbe.nanosPerTask(s, ctx -> 1, 300, 1, deadline);
             m.put("pipeRoundTripNanos", perTask);
             if (deadline - System.nanoTime() > budget.toNanos() / 8) {
                 int k = 4;
                 byte[] payload = new byte[PAYLOAD];
-                t0 = System.nanoTime();
+                long t0 = System.nanoTime();
                 List<TaskHandle<Integer>> big = new ArrayList<>(k);
                 for (int i = 0; i < k; i++) {
                     big.add(s.submit(ctx -> payload.length));
