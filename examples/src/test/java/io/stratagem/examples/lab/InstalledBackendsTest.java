@@ -3,6 +3,7 @@ package io.stratagem.examples.lab;
 import io.stratagem.BackendNotAvailableException;
 import io.stratagem.Semantics;
 import io.stratagem.Strategy;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -32,6 +33,7 @@ class InstalledBackendsTest {
     }
 
     @Test
+    @Tag("timing") // which pool threads get a turn within the run depends on the OS scheduler
     void gilThreadsUnderPython_recordAGilTimelineOfTheirTurns() throws InterruptedException {
         InstalledContenders contenders = new InstalledContenders();
         LabWorkload cpu = new LabWorkload(List.of(new TaskKind("cpu", 4, Duration.ofMillis(20), Duration.ZERO, 0, 0)),
