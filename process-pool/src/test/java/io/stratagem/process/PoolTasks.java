@@ -49,11 +49,11 @@ final class PoolTasks {
         };
     }
 
-    /** Marks {@code started-<id>}, then sleeps with Thread.sleep (ignores checkpoints): an interrupt stops it. */
+    /** Marks {@code started-<id>}, then blocks on a latch nobody opens (ignores checkpoints): an interrupt stops it. */
     static Task<Integer> threadSleepForever(Gate gate, String id) {
         return ctx -> {
             gate.mark("started-" + id);
-            Thread.sleep(3_600_000);
+            new java.util.concurrent.CountDownLatch(1).await();
             return 0;
         };
     }

@@ -177,7 +177,7 @@ class ProcessPoolFaultTest {
     @Test
     void aWorkerStuckAtStart_isKilledAfterTheStartTimeout() {
         Strategy s = pool(ProcessPoolStrategy.builder().workers(1).startTimeout(Duration.ofMillis(300))
-                .initializer(() -> Thread.sleep(60_000)).maxStartFailures(1));
+                .initializer(() -> new java.util.concurrent.CountDownLatch(1).await()).maxStartFailures(1));
         CompletionException e = assertThrows(CompletionException.class, () -> s.submit(KitTasks.value(1)).join());
         assertInstanceOf(WorkerStartException.class, e.getCause());
     }
