@@ -18,7 +18,7 @@ import java.util.Objects;
  * <pre>{@code
  * Recommendation r = Classifier.create().recommend(Profile.cpu(Duration.ofMillis(40)), Workload.batch(200),
  *         Environment.measured(), Semantics.PYTHON);
- * System.out.println(r.explain());
+ * log.info(r.explain());   // the backend, a prediction for each backend, and the reasons
  * }</pre>
  *
  * <p>Stateless and thread-safe; {@code recommend} never blocks and is deterministic: the same arguments give the

@@ -7,13 +7,11 @@ import io.stratagem.TaskHandle;
 import io.stratagem.TaskState;
 import io.stratagem.testkit.Gate;
 import io.stratagem.testkit.KitTasks;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,30 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pipe.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ProcessPoolCancelRaceTest {
+class ProcessPoolCancelRaceTest extends PoolTestSupport {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private final List<Strategy> pools = new ArrayList<>();
-    private final List<Gate> gates = new ArrayList<>();
-
-    private Strategy pool(ProcessPoolStrategy.Builder b) {
-        Strategy s = b.build();
-        pools.add(s);
-        return s;
-    }
-
-    private Gate gate() {
-        Gate g = Gate.create();
-        gates.add(g);
-        return g;
-    }
-
-    @AfterEach
-    void closeAll() {
-        pools.forEach(Strategy::shutdownNow);
-        pools.forEach(Strategy::close);
-        gates.forEach(Gate::delete);
-    }
 
     /**
      * One worker; task {@code a} runs about 3 ms with {@code b} submitted behind it (so {@code b} is sent ahead into

@@ -8,7 +8,6 @@ import io.stratagem.TaskTimedOutException;
 import io.stratagem.WorkerCrashedException;
 import io.stratagem.testkit.Gate;
 import io.stratagem.testkit.KitTasks;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,32 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A dead or stuck worker fails only its own task; the pool replaces it and stays usable. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ProcessPoolFaultTest {
+class ProcessPoolFaultTest extends PoolTestSupport {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private final List<Strategy> pools = new ArrayList<>();
-    private final List<Gate> gates = new ArrayList<>();
-
-    private Strategy pool(ProcessPoolStrategy.Builder b) {
-        Strategy s = b.build();
-        pools.add(s);
-        return s;
-    }
-
-    private Gate gate() {
-        Gate g = Gate.create();
-        gates.add(g);
-        return g;
-    }
-
-    @AfterEach
-    void closeAll() {
-        pools.forEach(Strategy::shutdownNow);
-        pools.forEach(Strategy::close);
-        gates.forEach(Gate::delete);
-        assertEquals(0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count(),
-                "close() leaves no child process");
-    }
 
     private static WorkerCrashedException crashOf(TaskHandle<?> h) {
         CompletionException e = assertThrows(CompletionException.class, h::join);

@@ -9,7 +9,6 @@ import io.stratagem.TaskHandle;
 import io.stratagem.TaskNotSerializableException;
 import io.stratagem.testkit.Gate;
 import io.stratagem.testkit.KitTasks;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,25 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Configuration, serialization and remote errors of the process pool. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ProcessPoolFeatureTest {
+class ProcessPoolFeatureTest extends PoolTestSupport {
 
-    private final List<Strategy> pools = new ArrayList<>();
-    private final List<Gate> gates = new ArrayList<>();
-
-    private Strategy pool(ProcessPoolStrategy.Builder b) {
-        Strategy s = b.build();
-        pools.add(s);
-        return s;
-    }
-
-    @AfterEach
-    void closeAll() {
-        pools.forEach(Strategy::shutdownNow);
-        pools.forEach(Strategy::close);
-        gates.forEach(Gate::delete);
-        assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count(),
-                "close() leaves no child process");
-    }
 
     // ---- serialization -----------------------------------------------------------------------------------------
 
@@ -174,8 +156,7 @@ class ProcessPoolFeatureTest {
     void aFullQueue_rejectsWithThePolicyReject() {
         Strategy s = pool(ProcessPoolStrategy.builder().workers(1).inFlightPerWorker(1)
                 .queue(1, ProcessPoolStrategy.QueuePolicy.REJECT));
-        Gate g = Gate.create();
-        gates.add(g);
+        Gate g = gate();
         TaskHandle<Integer> running = s.submit(KitTasks.gated(g, "r", 1));
         await().atMost(Duration.ofSeconds(60)).until(() -> g.marked("started-r"));
         TaskHandle<Integer> queued = s.submit(KitTasks.value(2));
@@ -218,9 +199,8 @@ class ProcessPoolFeatureTest {
 
     @Test
     void provider_mapsParallelismAndSemantics_andRejectsUnknownProperties() {
-        Strategy s = Strategy.create(Backend.PROCESS_POOL,
-                new StrategyOptions(Semantics.PYTHON, 2, java.util.Map.of("heap", "128m", "start", "lazy")));
-        pools.add(s);
+        Strategy s = closedAfterTheTest(Strategy.create(Backend.PROCESS_POOL,
+                new StrategyOptions(Semantics.PYTHON, 2, java.util.Map.of("heap", "128m", "start", "lazy"))));
         assertEquals(Backend.PROCESS_POOL, s.backend());
         assertEquals(Semantics.PYTHON, s.semantics());
         assertEquals(5, s.submit(KitTasks.value(5)).join());
