@@ -33,10 +33,12 @@ class InstalledBackendsTest {
     }
 
     @Test
-    @Tag("timing") // which pool threads get a turn within the run depends on the OS scheduler
+    @Tag("timing") // real threads taking turns: the OS scheduler decides the details
     void gilThreadsUnderPython_recordAGilTimelineOfTheirTurns() throws InterruptedException {
         InstalledContenders contenders = new InstalledContenders();
-        LabWorkload cpu = new LabWorkload(List.of(new TaskKind("cpu", 4, Duration.ofMillis(20), Duration.ZERO, 0, 0)),
+        // nominal 400 ms at the tests' deliberately low iterations-per-ms: tens of real ms per task, several switch
+        // intervals, so the second pool thread takes a task before the first can drain the queue, and they trade turns
+        LabWorkload cpu = new LabWorkload(List.of(new TaskKind("cpu", 4, Duration.ofMillis(400), Duration.ZERO, 0, 0)),
                 Arrival.allAtOnce());
         try (Strategy s = contenders.create("GIL_THREADS", Semantics.PYTHON, 2)) {
             runner.warmUp(s, 2);
