@@ -73,6 +73,7 @@ public final class MapSupport {
         private final List<TaskHandle<List<O>>> parts;
         private final ReentrantLock lock = new ReentrantLock();
         private int cursor; // guarded by lock: parts before it have succeeded
+        private final long submittedNanos = System.nanoTime(); // only for an empty map, which has no parts
         private boolean cancelling; // guarded by lock
 
         AggregateHandle(List<TaskHandle<List<O>>> parts) {
@@ -173,15 +174,16 @@ public final class MapSupport {
         @Override
         public Timings timings() {
             if (parts.isEmpty()) {
-                return new Timings(Duration.ZERO, Duration.ZERO, Optional.empty());
+                return new Timings(Duration.ZERO, Duration.ZERO, Optional.empty(), submittedNanos);
             }
-            Duration firstWait = parts.get(0).timings().queueWait();
+            Timings first = parts.get(0).timings();
+            Duration firstWait = first.queueWait();
             Duration span = Duration.ZERO;
             Duration cpu = Duration.ZERO;
             boolean cpuKnown = true;
             for (TaskHandle<List<O>> p : parts) {
                 Timings t = p.timings();
-                Duration end = t.queueWait().plus(t.runTime());
+                Duration end = Duration.ofNanos(t.endedNanos() - first.submittedNanos());
                 if (end.compareTo(span) > 0) {
                     span = end;
                 }
@@ -193,7 +195,7 @@ public final class MapSupport {
             }
             Duration run = span.minus(firstWait);
             return new Timings(firstWait, run.isNegative() ? Duration.ZERO : run,
-                    cpuKnown ? Optional.of(cpu) : Optional.empty());
+                    cpuKnown ? Optional.of(cpu) : Optional.empty(), first.submittedNanos());
         }
 
         @Override

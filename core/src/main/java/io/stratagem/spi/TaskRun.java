@@ -318,7 +318,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
         long run = started ? (end != 0 ? end : now) - start : 0;
         long cpu = cpuNanos;
         return new Timings(Duration.ofNanos(Math.max(0, queued)), Duration.ofNanos(Math.max(0, run)),
-                cpu < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(cpu)));
+                cpu < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(cpu)), submittedNanos);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.stratagem.Task;
 import io.stratagem.TaskHandle;
 import io.stratagem.TaskState;
 import io.stratagem.TaskTimedOutException;
+import io.stratagem.Timings;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -348,10 +349,14 @@ public abstract class StrategyContractTest {
         long before = System.nanoTime();
         TaskHandle<Integer> h = s.submit(KitTasks.sleepThenMark(g, "timed", 20, 1));
         h.join();
-        Duration window = Duration.ofNanos(System.nanoTime() - before);
-        assertTrue(h.timings().runTime().compareTo(Duration.ofMillis(20)) >= 0, () -> "" + h.timings());
-        assertTrue(h.timings().queueWait().plus(h.timings().runTime()).compareTo(window) <= 0,
-                () -> h.timings() + " fits in the " + window + " between submit and join");
+        long after = System.nanoTime();
+        Duration window = Duration.ofNanos(after - before);
+        Timings t = h.timings();
+        assertTrue(t.runTime().compareTo(Duration.ofMillis(20)) >= 0, () -> "" + t);
+        assertTrue(t.queueWait().plus(t.runTime()).compareTo(window) <= 0,
+                () -> t + " fits in the " + window + " between submit and join");
+        assertTrue(t.submittedNanos() - before >= 0 && after - t.endedNanos() >= 0,
+                () -> t + " placed on the caller's clock between " + before + " and " + after);
     }
 
     @Test

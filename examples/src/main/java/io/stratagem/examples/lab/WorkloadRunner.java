@@ -134,8 +134,10 @@ public final class WorkloadRunner {
             latency[i] = end - submitted[i];
             lastEnd = Math.max(lastEnd, end);
             var timings = h.timings();
-            starts[i] = submitted[i] + timings.queueWait().toNanos();
-            ends[i] = starts[i] + timings.runTime().toNanos();
+            // the handle's own clock, not submitted[i]: the gap between the two differs per task (the first submit
+            // loads classes), and shifting runs by different amounts would invent overlaps that never happened
+            starts[i] = timings.startedNanos();
+            ends[i] = timings.endedNanos();
             Optional<Duration> c = timings.cpuTime();
             if (c.isPresent()) {
                 taskCpu += c.get().toNanos();
