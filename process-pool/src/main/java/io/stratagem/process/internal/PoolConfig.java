@@ -33,7 +33,8 @@ public record PoolConfig(
         int crashRetries,
         int maxStartFailures,
         Duration startTimeout,
-        String cdsArchive) {
+        String cdsArchive,
+        boolean automaticArchive) {
 
     /** Options every worker gets before the user's (later options win). */
     public static final List<String> BASE_JVM_OPTIONS = List.of(
@@ -42,17 +43,21 @@ public record PoolConfig(
             "-XX:+ExitOnOutOfMemoryError", // an OOM kills the worker (reported as a crash), never a half-broken JVM
             "-XX:+DisplayVMOutputToStderr", // the JVM's own messages (OOM, warnings) must not land in the protocol
             "-Xlog:disable",             // ... nor unified logging, whose default output is stdout:
-            "-Xlog:all=warning:stderr",  // warnings go to stderr (user -Xlog options must name stderr or a file)
-            "-Xshare:auto");
+            "-Xlog:all=warning:stderr"); // warnings go to stderr (user -Xlog options must name stderr or a file)
+    // No -Xshare:auto: it is the default, and -XX:AOTCache (WorkerArchive) refuses to start next to any -Xshare.
 
-    /** The command line that starts worker {@code id}, which records started tasks in {@code marksFile}. */
-    public List<String> command(int id, java.nio.file.Path marksFile) {
+    /**
+     * The command line that starts worker {@code id}, which records started tasks in {@code marksFile}, with
+     * {@code archiveOptions} from {@link WorkerArchive} (before the user's options, which win).
+     */
+    public List<String> command(int id, java.nio.file.Path marksFile, List<String> archiveOptions) {
         List<String> cmd = new java.util.ArrayList<>();
         cmd.add(javaExecutable);
         cmd.addAll(BASE_JVM_OPTIONS);
         if (cdsArchive != null) {
             cmd.add("-XX:SharedArchiveFile=" + cdsArchive);
         }
+        cmd.addAll(archiveOptions);
         if (heap != null) {
             cmd.add("-Xmx" + heap);
         }

@@ -75,6 +75,7 @@ public final class ProcessPool extends AbstractStrategy {
     private final ConcurrentHashMap<Long, Pending> byRunId = new ConcurrentHashMap<>();
     private final Set<WorkerHandle> notGone = ConcurrentHashMap.newKeySet();
     private final ControlFrames control;
+    private final WorkerArchive archive;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
@@ -96,6 +97,7 @@ public final class ProcessPool extends AbstractStrategy {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         this.codecs = new PoolCodec(config, cl != null ? cl : ProcessPool.class.getClassLoader());
         this.control = new ControlFrames(config.name());
+        this.archive = WorkerArchive.of(config);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "stratagem-" + config.name() + "-timer");
             t.setDaemon(true);
@@ -118,6 +120,10 @@ public final class ProcessPool extends AbstractStrategy {
                 lock.unlock();
             }
         }
+    }
+
+    WorkerArchive archive() {
+        return archive;
     }
 
     /** Process ids of the live workers (for tests and diagnostics). */

@@ -71,10 +71,12 @@ final class WorkerHandle {
     private void lifecycle() {
         String detail = null;
         boolean ready = false;
+        List<String> archiveOptions = List.of();
         try {
             startNanos = System.nanoTime();
             marksFile = StartedMarks.create();
-            ProcessBuilder pb = new ProcessBuilder(config.command(id, marksFile));
+            archiveOptions = pool.archive().optionsFor(id);
+            ProcessBuilder pb = new ProcessBuilder(config.command(id, marksFile, archiveOptions));
             pb.environment().putAll(config.environment());
             Process p = pb.start();
             process = p;
@@ -116,6 +118,7 @@ final class WorkerHandle {
             kill(detail);
         } finally {
             Integer exit = reap();
+            pool.archive().workerGone(id, archiveOptions);
             String reason = killReason != null ? killReason : detail;
             java.util.Set<Long> startedUnflushed = java.util.Set.of();
             if (marksFile != null) {

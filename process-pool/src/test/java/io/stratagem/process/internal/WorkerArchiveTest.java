@@ -1,0 +1,104 @@
+package io.stratagem.process.internal;
+
+import io.stratagem.Semantics;
+import io.stratagem.process.ProcessPoolStrategy.QueuePolicy;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** When workers get the automatic AOT cache, when they train it, and that a trained cache is published whole. */
+class WorkerArchiveTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void needsJdk25() {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the AOT cache options need JDK 25");
+    }
+
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    private static PoolConfig config(String classPath, List<String> jvmOptions, boolean automatic, String cds) {
+        return new PoolConfig("t", Semantics.JVM, 2, false, JAVA, classPath, jvmOptions, null, Map.of(), Map.of(), null,
+                0, null, 100, QueuePolicy.BLOCK, 64, Duration.ofSeconds(2), "!*", null, 1 << 20, 0, 3,
+                Duration.ofSeconds(30), cds, automatic);
+    }
+
+    private String jars(String... names) throws IOException {
+        StringBuilder cp = new StringBuilder();
+        for (String n : names) {
+            Path jar = Files.write(dir.resolve(n), new byte[]{1, 2, 3});
+            cp.append(cp.isEmpty() ? "" : File.pathSeparator).append(jar);
+        }
+        return cp.toString();
+    }
+
+    @Test
+    void optionsFor_jarClassPath_trainsOnceThenUsesThePublishedCache() throws IOException {
+        Path cacheDir = dir.resolve("cache");
+        WorkerArchive a = WorkerArchive.of(config(jars("a.jar", "b.jar"), List.of(), true, null), cacheDir);
+        List<String> first = a.optionsFor(1);
+        assertTrue(first.get(0).startsWith("-XX:AOTCacheOutput="), first.toString());
+        assertEquals(List.of(), a.optionsFor(2), "one training run per pool");
+
+        Path tmp = Path.of(first.get(0).substring("-XX:AOTCacheOutput=".length()));
+        Files.write(tmp, new byte[]{42});
+        a.workerGone(1, first);
+        assertFalse(Files.exists(tmp));
+        assertTrue(Files.isRegularFile(a.cacheFile()));
+        assertEquals(List.of("-XX:AOTCache=" + a.cacheFile()), a.optionsFor(3));
+    }
+
+    @Test
+    void workerGone_trainingLeftNoFile_publishesNothing() throws IOException {
+        WorkerArchive a = WorkerArchive.of(config(jars("a.jar"), List.of(), true, null), dir.resolve("cache"));
+        List<String> first = a.optionsFor(1);
+        a.workerGone(1, first); // killed before it wrote anything
+        assertFalse(Files.exists(a.cacheFile()));
+        assertEquals(List.of(), a.optionsFor(2), "a failed training run is not repeated by the same pool");
+    }
+
+    @Test
+    void of_directoryOnClassPath_isOff() throws IOException {
+        String cp = jars("a.jar") + File.pathSeparator + Files.createDirectory(dir.resolve("classes"));
+        WorkerArchive a = WorkerArchive.of(config(cp, List.of(), true, null), dir.resolve("cache"));
+        assertNull(a.cacheFile());
+        assertEquals(List.of(), a.optionsFor(1));
+    }
+
+    @Test
+    void of_userChoosesCdsOrAot_isOff() throws IOException {
+        String cp = jars("a.jar");
+        for (String o : List.of("-Xshare:off", "-XX:SharedArchiveFile=x.jsa", "-XX:AOTCache=x.aot", "-XX:ArchiveClassesAtExit=y")) {
+            assertNull(WorkerArchive.of(config(cp, List.of(o), true, null), dir).cacheFile(), o);
+        }
+        assertNull(WorkerArchive.of(config(cp, List.of(), false, null), dir).cacheFile(), "automaticArchive(false)");
+        assertNull(WorkerArchive.of(config(cp, List.of(), true, "x.jsa"), dir).cacheFile(), "classDataSharingArchive");
+    }
+
+    @Test
+    void cacheFile_changesWithTheJarsAndOptions() throws IOException {
+        String cp = jars("a.jar");
+        Path before = WorkerArchive.of(config(cp, List.of(), true, null), dir).cacheFile();
+        assertEquals(before, WorkerArchive.of(config(cp, List.of(), true, null), dir).cacheFile());
+        assertNotEquals(before, WorkerArchive.of(config(cp, List.of("-Xmx64m"), true, null), dir).cacheFile());
+        Files.write(dir.resolve("a.jar"), new byte[]{1, 2, 3, 4}); // rebuilt: another size
+        assertNotEquals(before, WorkerArchive.of(config(cp, List.of(), true, null), dir).cacheFile());
+    }
+}
