@@ -1,7 +1,6 @@
 package io.stratagem.process.internal;
 
 import io.stratagem.Backend;
-import io.stratagem.CancellationStage;
 import io.stratagem.Task;
 import io.stratagem.TaskFunction;
 import io.stratagem.TaskHandle;
@@ -15,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -43,13 +41,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>{@link #pumpLocked} assigns queued work to the READY worker with the fewest tasks in flight; it runs after
  *       every event that frees capacity (submit, result, worker ready, worker death).</li>
- *   <li>A worker's death ({@link #onDeath}) fails only the task it was running (STARTED seen): with
+ *   <li>A worker's death ({@link WorkerDeaths}) fails only the task it was running (STARTED seen): with
  *       {@link WorkerCrashedException}, or as {@code KILLED} if a stop had been requested, or by requeueing it if it
  *       is idempotent and has retries left. Tasks it had not started go back to the front of the queue. A replacement
  *       is started as needed. Consecutive deaths before READY (not by a signal) count as start failures; at
  *       {@code maxStartFailures} the pool is broken: no more respawning, queued and later work fails with a
  *       {@link WorkerStartException}.</li>
- *   <li>Stopping a running task is staged ({@link #stopRequested}): CANCEL frame at once, INTERRUPT frame after half
+ *   <li>Stopping a running task is staged ({@link StopStages}): CANCEL frame at once, INTERRUPT frame after half
  *       the grace period, SIGKILL of the worker after the grace period, each only if the task is still running on the
  *       same worker. The handle completes when the worker reports the outcome or dies. Control frames go through
  *       {@link ControlFrames}, never written on the thread asking: a stalled worker's full pipe blocks neither a
@@ -60,33 +58,35 @@ public final class ProcessPool extends AbstractStrategy {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
     private static final byte[] EMPTY = new byte[0];
-    private static final int SIGNAL_DEATH_CAP = 20;
+    static final int SIGNAL_DEATH_CAP = 20;
 
     /** A TASK frame to write outside the lock; {@code urgent} if the worker had little else to do. */
-    private record Send(WorkerHandle worker, Pending pending, boolean urgent) {
+    record Send(WorkerHandle worker, Pending pending, boolean urgent) {
     }
 
     /** How much work, in run time, the pool tries to keep queued inside each worker to hide the pipe's latency. */
     private static final long SEND_AHEAD_NANOS = 2_000_000;
 
-    private final PoolConfig config;
+    final PoolConfig config;
     private final PoolCodec codecs;
-    private final ScheduledThreadPoolExecutor timer;
-    private final ConcurrentHashMap<Long, Pending> byRunId = new ConcurrentHashMap<>();
+    final ScheduledThreadPoolExecutor timer;
+    final ConcurrentHashMap<Long, Pending> byRunId = new ConcurrentHashMap<>();
     private final Set<WorkerHandle> notGone = ConcurrentHashMap.newKeySet();
-    private final ControlFrames control;
+    final ControlFrames control;
     private final WorkerArchive archive;
+    private final WorkerDeaths deaths = new WorkerDeaths(this);
+    private final StopStages stops = new StopStages(this);
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition notFull = lock.newCondition();
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by lock; may hold withdrawn entries
-    private final List<WorkerHandle> workers = new ArrayList<>(); // guarded by lock; every worker not yet dead
-    private int queuedLive;                                      // guarded by lock: QUEUED entries in queue
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition notFull = lock.newCondition();
+    final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by lock; may hold withdrawn entries
+    final List<WorkerHandle> workers = new ArrayList<>(); // guarded by lock; every worker not yet dead
+    int queuedLive;                                      // guarded by lock: QUEUED entries in queue
     private int nextWorkerId = 1;                                // guarded by lock
-    private int startFailures;                                   // guarded by lock: consecutive, not by signal
-    private int signalStartDeaths;                               // guarded by lock: consecutive, by signal
-    private WorkerStartException broken;                          // guarded by lock
-    private boolean released;                                    // guarded by lock
+    int startFailures;                                   // guarded by lock: consecutive, not by signal
+    int signalStartDeaths;                               // guarded by lock: consecutive, by signal
+    WorkerStartException broken;                          // guarded by lock
+    boolean released;                                    // guarded by lock
     // Average run time of recent tasks (STARTED to outcome), for the send-ahead window. Updated by reader threads
     // without a lock: a lost update only skews an estimate, so plain volatile writes are enough.
     private volatile long averageRunNanos;
@@ -218,7 +218,7 @@ public final class ProcessPool extends AbstractStrategy {
 
 
     /** Assigns queued work to workers with room; the caller sends the result outside the lock. */
-    private List<Send> pumpLocked() {
+    List<Send> pumpLocked() {
         List<Send> out = null;
         boolean freed = false;
         while (queuedLive > 0) {
@@ -293,7 +293,7 @@ public final class ProcessPool extends AbstractStrategy {
         return best;
     }
 
-    private void ensureWorkersLocked(boolean fromSubmit) {
+    void ensureWorkersLocked(boolean fromSubmit) {
         if (broken != null || released) {
             return;
         }
@@ -319,7 +319,7 @@ public final class ProcessPool extends AbstractStrategy {
         }
     }
 
-    private void spawnLocked() {
+    void spawnLocked() {
         WorkerHandle w = new WorkerHandle(nextWorkerId++, this, config);
         workers.add(w);
         notGone.add(w);
@@ -339,7 +339,7 @@ public final class ProcessPool extends AbstractStrategy {
     }
 
     /** Sends assigned tasks and flushes every worker touched (the default for events other than submit). */
-    private void send(List<Send> sends) {
+    void send(List<Send> sends) {
         send(sends, null, true);
     }
 
@@ -350,7 +350,7 @@ public final class ProcessPool extends AbstractStrategy {
      * submits becomes one write instead of one system call and one worker wake-up per task. Those outcomes may all
      * have arrived meanwhile: {@link WorkerHandle#sendTask} then flushes at once.
      */
-    private void send(List<Send> sends, WorkerHandle deferFor, boolean flushAll) {
+    void send(List<Send> sends, WorkerHandle deferFor, boolean flushAll) {
         if (sends == null) {
             return;
         }
@@ -450,114 +450,9 @@ public final class ProcessPool extends AbstractStrategy {
     }
 
 
-    /**
-     * {@code w} is gone. {@code startedUnflushed}: tasks the worker had marked as started in the shared marks file
-     * whose STARTED frame may never have reached us (see {@link StartedMarks}); they count as started.
-     */
+    /** See {@link WorkerDeaths#onDeath}. */
     void onDeath(WorkerHandle w, Integer exit, String reason, boolean wasReady, java.util.Set<Long> startedUnflushed) {
-        List<Pending> stopped = new ArrayList<>();
-        List<Pending> crashed = new ArrayList<>();
-        List<Pending> refused = new ArrayList<>();
-        List<Pending> unstartedStops = new ArrayList<>();
-        List<Send> sends = null;
-        boolean expected;
-        WorkerStartException brokenNow = null;
-        lock.lock();
-        try {
-            expected = released || (w.state == WorkerHandle.State.DRAINING && w.inFlight.isEmpty());
-            boolean idleRetired = w.state == WorkerHandle.State.DRAINING && "idle".equals(w.retireReason);
-            w.state = WorkerHandle.State.DEAD;
-            workers.remove(w);
-            if (!wasReady && !released) {
-                // A signal from outside (exit > 128, not our kill) may hit a healthy worker while it starts: it only
-                // counts towards a high cap. Our own kill at the start timeout is a real start failure.
-                if (exit != null && exit > 128 && !w.killedByPool()) {
-                    signalStartDeaths++;
-                } else {
-                    startFailures++;
-                }
-                if (broken == null && (startFailures >= config.maxStartFailures() || signalStartDeaths >= SIGNAL_DEATH_CAP)) {
-                    broken = new WorkerStartException(startFailures + signalStartDeaths,
-                            reason + (exit == null ? "" : " (exit code " + exit + ")"), w.stderrTail());
-                    brokenNow = broken;
-                }
-            }
-            List<Pending> mine = new ArrayList<>(w.inFlight.values());
-            w.inFlight.clear();
-            mine.sort(Comparator.comparingLong((Pending p) -> p.run.id()).reversed());
-            for (Pending p : mine) {
-                if (!p.started && startedUnflushed.contains(p.run.id())) {
-                    p.started = true; // it ran (or was running): never run it a second time
-                }
-                if (!p.started) {
-                    if (p.run.isDone()) {
-                        finishLocked(p);
-                    } else if (p.run.isStopRequested()) {
-                        finishLocked(p); // its CANCEL died with the worker: never send it elsewhere
-                        unstartedStops.add(p);
-                    } else {
-                        requeueFirstLocked(p);
-                    }
-                } else if (p.run.isStopRequested()) {
-                    finishLocked(p);
-                    stopped.add(p);
-                } else if (p.idempotent && p.attempts < config.crashRetries() && broken == null) {
-                    p.attempts++;
-                    log.info("{}: retrying idempotent task {} after its worker {} died (attempt {})", config.name(),
-                            p.run.id(), w.id, p.attempts + 1);
-                    requeueFirstLocked(p);
-                } else {
-                    finishLocked(p);
-                    crashed.add(p);
-                }
-            }
-            if (broken != null) {
-                for (Pending p : queue) {
-                    if (p.state == Pending.QUEUED) {
-                        finishLocked(p);
-                        refused.add(p);
-                    }
-                }
-                queue.clear();
-                queuedLive = 0;
-                notFull.signalAll();
-            } else {
-                if (config.eager() && !released && !idleRetired && !expected) {
-                    spawnLocked();
-                }
-                sends = pumpLocked();
-                ensureWorkersLocked(false);
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (!wasReady && !released) {
-            log.warn("{}: {}{}", config.name(), reason, exit == null ? "" : " (exit code " + exit + ")");
-        } else if (!expected && !w.killedByPool()) {
-            log.warn("{}: worker {} died{} ({}); {} running task(s) failed, pool continues", config.name(), w.id,
-                    exit == null ? "" : " with exit code " + exit, reason, crashed.size());
-        } else {
-            log.debug("{}: worker {} exited ({}, exit code {})", config.name(), w.id, reason, exit);
-        }
-        if (brokenNow != null) {
-            log.error("{}: {}", config.name(), brokenNow.getMessage());
-        }
-        for (Pending p : stopped) {
-            p.run.finishStopped(CancellationStage.KILLED);
-        }
-        for (Pending p : unstartedStops) {
-            p.run.finishStopped(stageOfUnstarted(p));
-        }
-        List<String> tail = crashed.isEmpty() ? List.of() : w.stderrTail();
-        for (Pending p : crashed) {
-            p.run.fail(new WorkerCrashedException(w.id, exit, tail, reason));
-        }
-        for (Pending p : refused) {
-            if (p.runStarted || p.run.tryStart(null)) { // runStarted: requeued after its worker died
-                p.run.fail(brokenNow != null ? brokenNow : broken);
-            }
-        }
-        send(sends);
+        deaths.onDeath(w, exit, reason, wasReady, startedUnflushed);
     }
 
     void onGone(WorkerHandle w) {
@@ -565,13 +460,13 @@ public final class ProcessPool extends AbstractStrategy {
         control.forget(w);
     }
 
-    private void finishLocked(Pending p) {
+    void finishLocked(Pending p) {
         p.state = Pending.DONE;
         p.worker = null;
         byRunId.remove(p.run.id());
     }
 
-    private void requeueFirstLocked(Pending p) {
+    void requeueFirstLocked(Pending p) {
         p.state = Pending.QUEUED;
         p.worker = null;
         p.started = false;
@@ -602,66 +497,7 @@ public final class ProcessPool extends AbstractStrategy {
 
     @Override
     public void stopRequested(TaskRun<?> run, boolean mayInterrupt) {
-        Pending p = byRunId.get(run.id());
-        if (p == null) {
-            return;
-        }
-        WorkerHandle w;
-        boolean backInQueue = false;
-        lock.lock();
-        try {
-            w = p.worker;
-            if (p.state == Pending.QUEUED) { // requeued after its worker died: waiting to be sent again
-                finishLocked(p);
-                queuedLive--;
-                notFull.signalAll();
-                backInQueue = true;
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (backInQueue) {
-            run.finishStopped(stageOfUnstarted(p));
-            return;
-        }
-        if (w == null) {
-            return;
-        }
-        // Never written here: this runs on a caller's or the timeout thread, and must not block on a full pipe.
-        control.send(w, WorkerProtocol.CANCEL, run.id());
-        if (mayInterrupt) {
-            long grace = config.cancelGrace().toNanos();
-            timer.schedule(() -> {
-                if (!run.isDone() && stillRunningOn(p, w)) {
-                    control.send(w, WorkerProtocol.INTERRUPT, run.id());
-                }
-            }, grace / 2, TimeUnit.NANOSECONDS);
-            timer.schedule(() -> {
-                if (!run.isDone() && stillRunningOn(p, w)) {
-                    log.debug("{}: task {} did not stop within {}; killing worker {}", config.name(), run.id(),
-                            config.cancelGrace(), w.id);
-                    w.kill("task " + run.id() + " did not stop within the cancel grace period of "
-                            + config.cancelGrace() + ", so its worker was killed");
-                }
-            }, grace, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /**
-     * How a stopped run that is not running on any worker ended: {@code NOT_STARTED}, unless an earlier attempt ran
-     * (a crash retry: only a started task comes back with {@code attempts} raised).
-     */
-    private static CancellationStage stageOfUnstarted(Pending p) {
-        return p.attempts > 0 ? CancellationStage.KILLED : CancellationStage.NOT_STARTED;
-    }
-
-    private boolean stillRunningOn(Pending p, WorkerHandle w) {
-        lock.lock();
-        try {
-            return p.state == Pending.SENT && p.worker == w;
-        } finally {
-            lock.unlock();
-        }
+        stops.stopRequested(run, mayInterrupt);
     }
 
     private void retireIdle() {
