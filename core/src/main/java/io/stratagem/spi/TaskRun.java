@@ -63,7 +63,6 @@ public final class TaskRun<T> extends TaskHandle<T> {
 
     private final long id;
     private final Task<T> task;
-    private final String name;
     private final Owner owner;
     private final long submittedNanos = System.nanoTime();
     // Plain volatile fields driven through VarHandles rather than Atomic* objects, and this object's own monitor
@@ -76,10 +75,21 @@ public final class TaskRun<T> extends TaskHandle<T> {
     // Written before the phase CAS that publishes them (tryStart / finishPhase); read after reading phase.
     private volatile long startNanos;
     private volatile long endNanos;
-    private volatile long cpuNanos = -1;
     private volatile Thread runner;
-    private volatile boolean interrupted;
+    // While RUNNING, stage is INTERRUPT once interruptRunner has interrupted the runner (under this run's monitor, and
+    // finishPhase takes the monitor too, so the runner reads it after finishing), and null otherwise; the run's
+    // completion then sets the final stage (or null) before it completes the handle. One field for both saves a
+    // boolean that pushed every run over an 8-byte boundary.
     private volatile CancellationStage stage;
+    // Rarely known (the process pool and the auto strategy report it), so a reference, null when unknown, rather than
+    // a long on every run. Written before the handle completes, by the backend's thread.
+    private volatile Duration cpuTime;
+
+    // The owning AbstractStrategy's live set links its runs through these two fields instead of allocating a node per
+    // run. Plain fields: read and written only by AbstractStrategy, only while it holds the lock of the stripe the run
+    // belongs to, so that lock orders every access; TaskRun itself never touches them.
+    TaskRun<?> livePrev;
+    TaskRun<?> liveNext;
 
     private static final VarHandle PHASE;
     private static final VarHandle STOP_REASON;
@@ -97,7 +107,6 @@ public final class TaskRun<T> extends TaskHandle<T> {
     public TaskRun(long id, Task<T> task, Owner owner) {
         this.id = id;
         this.task = Objects.requireNonNull(task, "task");
-        this.name = task.name();
         this.owner = Objects.requireNonNull(owner, "owner");
     }
 
@@ -111,9 +120,10 @@ public final class TaskRun<T> extends TaskHandle<T> {
         return id;
     }
 
+    /** {@inheritDoc} Asks the task each time rather than keeping a copy: one field less on every run. */
     @Override
     public String name() {
-        return name;
+        return task.name();
     }
 
     // ---- backend side ------------------------------------------------------------------------------------------
@@ -151,7 +161,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
             failure = t;
         }
         finishPhase();
-        if (interrupted) {
+        if (stage == CancellationStage.INTERRUPT) {
             Thread.interrupted(); // the interrupt was ours, aimed at this task only
         }
         if (failure != null) {
@@ -198,7 +208,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
 
     /** Records the CPU time the task used (where the backend can measure it). */
     public void recordCpuTime(Duration cpu) {
-        cpuNanos = cpu.toNanos();
+        cpuTime = Objects.requireNonNull(cpu, "cpu");
     }
 
     /** Interrupts the runner thread if the task is still running on it; never interrupts a thread that moved on. */
@@ -206,7 +216,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
         synchronized (this) {
             Thread t = runner;
             if (phase == RUNNING && t != null) {
-                interrupted = true;
+                stage = CancellationStage.INTERRUPT; // provisional, see the field
                 t.interrupt();
             }
         }
@@ -316,9 +326,8 @@ public final class TaskRun<T> extends TaskHandle<T> {
         boolean started = start != 0 && (p == RUNNING || (p == FINISHED && end >= start && stage != CancellationStage.NOT_STARTED));
         long queued = (started ? start : (end != 0 ? end : now)) - submittedNanos;
         long run = started ? (end != 0 ? end : now) - start : 0;
-        long cpu = cpuNanos;
         return new Timings(Duration.ofNanos(Math.max(0, queued)), Duration.ofNanos(Math.max(0, run)),
-                cpu < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(cpu)), submittedNanos);
+                Optional.ofNullable(cpuTime), submittedNanos);
     }
 
     @Override
@@ -328,7 +337,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
 
     @Override
     public String toString() {
-        return "TaskRun[" + id + " " + name + " " + taskState() + "]";
+        return "TaskRun[" + id + " " + task.name() + " " + taskState() + "]";
     }
 
     // ---- internals ---------------------------------------------------------------------------------------------
@@ -348,6 +357,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
     private void completeValue(T value) {
         Throwable reason = stopReason;
         if (reason == null) {
+            stage = null; // drops a provisional INTERRUPT from an interruptRunner call that no stop request made
             super.complete(value);
         } else {
             stage = CancellationStage.IGNORED;
@@ -359,9 +369,10 @@ public final class TaskRun<T> extends TaskHandle<T> {
     private void completeFailed(Throwable failure) {
         Throwable reason = stopReason;
         if (reason == null) {
+            stage = null; // as in completeValue
             super.completeExceptionally(failure);
         } else {
-            stage = interrupted ? CancellationStage.INTERRUPT : CancellationStage.CHECKPOINT;
+            stage = stage == CancellationStage.INTERRUPT ? CancellationStage.INTERRUPT : CancellationStage.CHECKPOINT;
             if (reason != failure && !(failure instanceof CancellationException) && !(failure instanceof InterruptedException)) {
                 reason.addSuppressed(failure);
             }

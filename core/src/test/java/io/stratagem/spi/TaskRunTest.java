@@ -212,6 +212,79 @@ class TaskRunTest {
         }
     }
 
+    @Test
+    void cancelWithInterrupt_taskSwallowsTheInterruptAndReturns_endsIgnored() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        TaskRun<Integer> run = new TaskRun<>(1, ctx -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                return 7; // swallows the interrupt and finishes its work anyway
+            }
+            return 0;
+        }, new CountingOwner());
+        AtomicBoolean interruptLeftOver = new AtomicBoolean(true);
+        Thread t = new Thread(() -> {
+            run.execute(new BasicTaskContext(run));
+            interruptLeftOver.set(Thread.currentThread().isInterrupted());
+        });
+        t.start();
+        started.await();
+        assertTrue(run.cancel(true));
+        t.join();
+        assertTrue(run.isCancelled());
+        assertEquals(CancellationStage.IGNORED, run.cancellationStage().orElseThrow(),
+                "the interrupt marker is replaced by the final stage");
+        assertFalse(interruptLeftOver.get());
+    }
+
+    /** A backend may interrupt the runner without a stop request; the run then ends as what the task did. */
+    @Test
+    void interruptRunner_withoutStopRequest_leavesNoStageOnASuccessfulRun() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        TaskRun<Integer> run = new TaskRun<>(1, ctx -> {
+            started.countDown();
+            interrupted.await(); // the interrupt from interruptRunner lands on this thread meanwhile
+            return 5;
+        }, new CountingOwner());
+        AtomicBoolean interruptLeftOver = new AtomicBoolean(true);
+        Thread t = new Thread(() -> {
+            run.execute(new BasicTaskContext(run));
+            interruptLeftOver.set(Thread.currentThread().isInterrupted());
+        });
+        t.start();
+        started.await();
+        run.interruptRunner();
+        interrupted.countDown();
+        t.join();
+        if (run.isCompletedExceptionally()) { // the await saw the interrupt first: a plain failure
+            assertEquals(TaskState.FAILED, run.taskState());
+        } else {
+            assertEquals(5, run.join());
+            assertEquals(TaskState.SUCCEEDED, run.taskState());
+        }
+        assertTrue(run.cancellationStage().isEmpty());
+        assertFalse(interruptLeftOver.get(), "our interrupt is cleared from the runner thread");
+    }
+
+    @Test
+    void recordCpuTime_showsInTimings_andIsEmptyUntilRecorded() {
+        TaskRun<Integer> run = new TaskRun<>(1, ctx -> 1, new CountingOwner());
+        run.execute(new BasicTaskContext(run));
+        assertTrue(run.timings().cpuTime().isEmpty());
+        run.recordCpuTime(Duration.ofMillis(3));
+        assertEquals(Duration.ofMillis(3), run.timings().cpuTime().orElseThrow());
+    }
+
+    @Test
+    void name_isTheTasksName() {
+        TaskRun<Integer> run = new TaskRun<>(1, io.stratagem.Task.of("fetch", io.stratagem.Profile.io(Duration.ofMillis(1)), ctx -> 1),
+                new CountingOwner());
+        assertEquals("fetch", run.name());
+    }
+
     private static void awaitBarrier(CyclicBarrier b) {
         try {
             b.await();
