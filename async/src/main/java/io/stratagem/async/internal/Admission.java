@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -21,7 +21,14 @@ import java.util.function.Consumer;
  * in submission order, and O(1) removal when a queued run is withdrawn). A worker thread that ends its run takes the
  * next queued run itself instead of exiting, so the slot passes on without a new thread; it gives the slot back only
  * when the queue is empty. Invariant: {@code active <= limit}, and the queue is non-empty only while
- * {@code active == limit}. {@code workers} counts live worker threads, for termination.
+ * {@code active == limit}.
+ *
+ * <p>{@code workers} counts live worker threads, for termination. It is striped by the id of the run a thread was
+ * started for (the thread counts itself out on the same stripe), each stripe on its own cache line: one shared counter
+ * was written by the submitting thread for every start and by the carriers for every exit, so its line moved between
+ * cores twice per task. A thread waiting for the count to reach zero announces itself in {@code awaiting} before it
+ * sums the stripes; an exiting thread decrements first and signals only if it then sees a waiter, so either the
+ * waiter's sum sees the decrement or the exiting thread sees the waiter.
  *
  * <p>{@code shutdownNow} (in {@code AbstractStrategy}) withdraws every queued run before it stops a running one, so a
  * worker freed by a stop finds the queue already emptied and hands on no run that should be returned as never started.
@@ -29,6 +36,8 @@ import java.util.function.Consumer;
 public final class Admission {
 
     private static final Logger log = LoggerFactory.getLogger(Admission.class);
+    private static final int STRIPES = 16;
+    private static final int STRIDE = 8; // longs per 64-byte line
 
     private final String name;
     private final int limit;
@@ -39,7 +48,8 @@ public final class Admission {
     private final Condition notFull = lock.newCondition();
     private final Condition idle = lock.newCondition();
     private final LinkedHashMap<TaskRun<?>, VirtualTaskContext> queue = new LinkedHashMap<>();
-    private final AtomicInteger workers = new AtomicInteger();
+    private final AtomicLongArray workers = new AtomicLongArray(STRIPES * STRIDE);
+    private volatile int awaiting; // threads in awaitNoWorkers; written under lock, read by exiting threads without it
     private int active;
 
     public Admission(String name, int limit, int capacity, boolean block, Consumer<Runnable> starter) {
@@ -87,13 +97,13 @@ public final class Admission {
                 lock.unlock();
             }
         }
-        workers.incrementAndGet();
+        workers.getAndIncrement(slot(run.id()));
         try {
             // without a limit the job itself is the thread's body (see VirtualTaskContext.run): fewer frames on
             // every parked virtual thread's stack, which is most of a waiting task's memory
             starter.accept(limit == 0 ? job : () -> work(job));
         } catch (RuntimeException | Error e) {
-            giveBack();
+            giveBack(run.id());
             throw e;
         }
     }
@@ -114,32 +124,51 @@ public final class Admission {
 
     /** Waits up to {@code nanos} until no worker thread is left. */
     public boolean awaitNoWorkers(long nanos) throws InterruptedException {
-        if (workers.get() == 0) {
+        if (workerCount() == 0) {
             return true;
         }
         lock.lockInterruptibly();
         try {
-            while (workers.get() > 0) {
-                if (nanos <= 0) {
-                    return false;
+            awaiting++;
+            try {
+                while (workerCount() > 0) {
+                    if (nanos <= 0) {
+                        return false;
+                    }
+                    nanos = idle.awaitNanos(nanos);
                 }
-                nanos = idle.awaitNanos(nanos);
+                return true;
+            } finally {
+                awaiting--;
             }
-            return true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Called by a job that was a thread's whole body (no limit), as its thread ends. */
-    void exited() {
-        if (workers.decrementAndGet() == 0) {
+    /** Called as a worker thread ends, with the id of the run it was started for. */
+    void exited(long firstRunId) {
+        workers.getAndDecrement(slot(firstRunId));
+        if (awaiting != 0) {
             signalIdle();
         }
     }
 
+    private long workerCount() {
+        long n = 0;
+        for (int i = 0; i < STRIPES; i++) {
+            n += workers.get(i * STRIDE);
+        }
+        return n;
+    }
+
+    private static int slot(long runId) {
+        return (int) (runId & (STRIPES - 1)) * STRIDE;
+    }
+
     private void work(VirtualTaskContext first) {
         VirtualTaskContext job = first;
+        long firstRunId = first.taskRun().id();
         try {
             while (job != null) {
                 TaskRun<?> run = job.taskRun();
@@ -164,7 +193,7 @@ public final class Admission {
                 }
             }
         } finally {
-            exited();
+            exited(firstRunId);
         }
     }
 
@@ -177,8 +206,8 @@ public final class Admission {
         }
     }
 
-    private void giveBack() {
-        workers.decrementAndGet();
+    private void giveBack(long runId) {
+        exited(runId);
         if (limit > 0) {
             lock.lock();
             try {
