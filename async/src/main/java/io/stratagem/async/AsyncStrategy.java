@@ -69,20 +69,20 @@ public final class AsyncStrategy extends AbstractStrategy {
     private final Mode mode;
     private final Admission admission;
     private final TaskStatsTable stats = new TaskStatsTable();
-    private final Semaphore permit;
-    private final StepClock stepClock;
+    private final VirtualTaskContext.Env env;
     private final ThreadFactory threads;
     private final PinningMonitor pinning;
 
     private AsyncStrategy(Builder b) {
         super(b.name, Backend.ASYNC, b.mode == Mode.LOOP ? Semantics.PYTHON : Semantics.JVM);
         this.mode = b.mode;
-        this.permit = b.mode == Mode.LOOP ? new Semaphore(1, true) : null;
-        this.stepClock = new StepClock(b.name, b.debug, b.slowStepThreshold, b.slowStepListener, "async-strategy");
+        Semaphore permit = b.mode == Mode.LOOP ? new Semaphore(1, true) : null;
+        StepClock stepClock = new StepClock(b.name, b.debug, b.slowStepThreshold, b.slowStepListener, "async-strategy");
         // one shared name per strategy: a per-thread name would cost a String for each of a million tasks
         this.threads = Thread.ofVirtual().name(b.name).factory();
         this.admission = new Admission(b.name, b.concurrencyLimit, b.queueCapacity,
                 b.fullQueuePolicy == FullQueuePolicy.BLOCK, this::startWorker);
+        this.env = new VirtualTaskContext.Env(permit, stepClock, stats, admission);
         this.pinning = b.debug ? PinningMonitor.start(b.name, b.slowStepThreshold) : null;
     }
 
@@ -118,7 +118,7 @@ public final class AsyncStrategy extends AbstractStrategy {
 
     @Override
     protected void dispatch(TaskRun<?> run) {
-        admission.admit(new VirtualTaskContext(run, permit, stepClock, stats, ContextSnapshot.capture(), admission));
+        admission.admit(new VirtualTaskContext(run, env, ContextSnapshot.capture()));
     }
 
     @Override

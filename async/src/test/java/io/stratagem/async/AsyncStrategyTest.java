@@ -179,6 +179,56 @@ class AsyncStrategyTest {
 
     @ParameterizedTest
     @EnumSource(AsyncStrategy.Mode.class)
+    void cancelWithoutInterrupt_ofATaskInCtxSleep_wakesItAtOnce(AsyncStrategy.Mode mode) {
+        AsyncStrategy s = open(AsyncStrategy.builder().mode(mode));
+        CountDownLatch sleeping = new CountDownLatch(1);
+        TaskHandle<Integer> h = s.submit(ctx -> {
+            sleeping.countDown();
+            ctx.sleep(Duration.ofHours(1));
+            return 1;
+        });
+        await().atMost(PATIENCE).until(() -> sleeping.getCount() == 0 && h.taskState() == TaskState.RUNNING);
+        assertTrue(h.cancel(false));
+        await().atMost(PATIENCE).until(h::isDone);
+        assertEquals(CancellationStage.CHECKPOINT, h.cancellationStage().orElseThrow());
+    }
+
+    @Test
+    void ctxSleep_onAnInterruptedThread_endsTheTaskCancelled() {
+        AsyncStrategy s = open(AsyncStrategy.builder());
+        TaskHandle<Integer> h = s.submit(ctx -> {
+            Thread.currentThread().interrupt(); // an interrupt not from us: sleep must not swallow it and wait an hour
+            ctx.sleep(Duration.ofHours(1));
+            return 1;
+        });
+        Throwable failure = h.handle((v, t) -> t).join();
+        assertInstanceOf(java.util.concurrent.CancellationException.class, failure);
+        assertTrue(failure.getMessage().contains("interrupted while sleeping"), failure::getMessage);
+    }
+
+    /** Every task on its own virtual thread, no limit: shutdownNow finds them all and the strategy terminates. */
+    @Test
+    void shutdownNow_manySleepingTasks_stopsEveryOneAndTerminates() throws Exception {
+        AsyncStrategy s = open(AsyncStrategy.builder());
+        int n = 2_000;
+        CountDownLatch sleeping = new CountDownLatch(n);
+        List<TaskHandle<Integer>> hs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            hs.add(s.submit(ctx -> {
+                sleeping.countDown();
+                ctx.sleep(Duration.ofHours(1));
+                return 1;
+            }));
+        }
+        assertTrue(sleeping.await(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(List.of(), s.shutdownNow(), "all had started");
+        assertTrue(s.awaitTermination(PATIENCE));
+        assertTrue(s.isTerminated());
+        assertTrue(hs.stream().allMatch(h -> h.taskState() == TaskState.CANCELLED));
+    }
+
+    @ParameterizedTest
+    @EnumSource(AsyncStrategy.Mode.class)
     void timeout_cancelsTheTask(AsyncStrategy.Mode mode) {
         AsyncStrategy s = open(AsyncStrategy.builder().mode(mode));
         AtomicBoolean stopped = new AtomicBoolean();

@@ -12,6 +12,10 @@ import java.util.concurrent.Callable;
 public final class ContextSnapshot {
 
     private static final ThreadLocal<Map<ContextVar<?>, Object>> CURRENT = new ThreadLocal<>();
+    // Set once, before the first binding is installed on any thread, and never cleared. A thread that installed
+    // bindings wrote it first itself, so it always sees true; until then capture() (once per submitted task) skips the
+    // thread-local lookup. Volatile only so that the write is not reordered after the install; it is read-mostly.
+    private static volatile boolean everBound;
 
     private final Map<ContextVar<?>, Object> bindings;
 
@@ -21,6 +25,9 @@ public final class ContextSnapshot {
 
     /** The current thread's bindings, or null if it has none (the common, allocation-free case). */
     public static ContextSnapshot capture() {
+        if (!everBound) {
+            return null;
+        }
         Map<ContextVar<?>, Object> m = CURRENT.get();
         return m == null || m.isEmpty() ? null : new ContextSnapshot(m);
     }
@@ -33,6 +40,9 @@ public final class ContextSnapshot {
     /** Runs {@code body} with {@code bindings} installed, restoring the previous ones after. */
     public static <R> R callWith(Map<ContextVar<?>, Object> bindings, Callable<R> body) throws Exception {
         Map<ContextVar<?>, Object> previous = CURRENT.get();
+        if (bindings != null && !everBound) {
+            everBound = true;
+        }
         CURRENT.set(bindings);
         try {
             return body.call();
