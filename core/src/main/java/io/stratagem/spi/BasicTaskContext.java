@@ -45,4 +45,14 @@ public class BasicTaskContext implements TaskContext {
     public boolean isCancelled() {
         return run.isStopRequested();
     }
+
+    /**
+     * Called by {@link TaskRun#execute} on the runner thread once the task has returned or thrown, before its handle
+     * completes, so that what a backend records here (statistics, say) happens-before anyone sees the handle done.
+     * Default: nothing. Must not block.
+     *
+     * @param runNanos time from the task's start to its end
+     */
+    protected void ran(long runNanos) {
+    }
 }

@@ -145,7 +145,8 @@ public final class TaskRun<T> extends TaskHandle<T> {
 
     /**
      * Runs the task on the current thread with {@code ctx}, from start to completion, and completes the handle with
-     * what happened. Does nothing if the run was withdrawn. Never throws: a task's {@link Error} (an assertion, an
+     * what happened. Does nothing if the run was withdrawn. A {@link BasicTaskContext} is told how long the task ran
+     * ({@link BasicTaskContext#ran(long)}) on this thread before the handle completes. Never throws: a task's {@link Error} (an assertion, an
      * {@code OutOfMemoryError}) fails the run like any exception and leaves the pooled thread alive to serve the next
      * task. Clears an interrupt this run caused, so a pooled thread starts its next task clean.
      */
@@ -163,6 +164,13 @@ public final class TaskRun<T> extends TaskHandle<T> {
         finishPhase();
         if (stage == CancellationStage.INTERRUPT) {
             Thread.interrupted(); // the interrupt was ours, aimed at this task only
+        }
+        if (ctx instanceof BasicTaskContext basic) {
+            try {
+                basic.ran(endNanos - startNanos); // both written on this thread, before and in finishPhase
+            } catch (RuntimeException | Error e) {
+                failure = failure == null ? e : failure; // a backend bug must not leave the handle incomplete
+            }
         }
         if (failure != null) {
             completeFailed(failure);

@@ -285,6 +285,20 @@ class TaskRunTest {
         assertEquals("fetch", run.name());
     }
 
+    @Test
+    void execute_tellsABasicContextHowLongTheTaskRan_beforeTheHandleCompletes() {
+        java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        TaskRun<Integer> run = new TaskRun<>(1, ctx -> 1, new CountingOwner());
+        run.execute(new BasicTaskContext(run) {
+            @Override
+            protected void ran(long runNanos) {
+                seen.set((run.isDone() ? "done" : "not done") + (runNanos >= 0 ? ", measured" : ", negative"));
+            }
+        });
+        assertEquals("not done, measured", seen.get());
+        assertEquals(1, run.join());
+    }
+
     private static void awaitBarrier(CyclicBarrier b) {
         try {
             b.await();

@@ -22,8 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * without it; a cancellation that arrives meanwhile is seen right after, at the next check.
  *
  * <p>One of these exists per task (a million in the scale benchmark), so it keeps only per-task state: the strategy's
- * shared parts sit behind one reference ({@link Env}), and its start and end times are locals of the
- * method that runs it.
+ * shared parts sit behind one reference ({@link Env}), and the run time comes from
+ * the run itself.
  *
  * <p>Confined to the task's thread.
  */
@@ -86,34 +86,31 @@ public final class VirtualTaskContext extends BasicTaskContext implements Runnab
         }
         // PARALLEL: kept this small so that the JIT inlines the whole path into one frame; every parked task's
         // frames are copied to the heap, so a frame less is memory saved per waiting task
-        long start = System.nanoTime();
-        run.execute(this); // never throws
-        record(start, System.nanoTime());
+        run.execute(this); // never throws; calls ran() before the handle completes
     }
 
     private void executeHoldingThePermit() {
         Semaphore permit = env.permit();
         permit.acquireUninterruptibly();
         holding = true;
-        long start = System.nanoTime();
-        segmentStart = start;
-        long end;
+        segmentStart = System.nanoTime();
         try {
             run.execute(this);
         } finally {
-            end = System.nanoTime();
             if (holding) {
-                env.clock().step(run.name(), end - segmentStart);
+                env.clock().step(run.name(), System.nanoTime() - segmentStart);
                 holding = false;
                 permit.release();
             }
         }
-        record(start, end);
     }
 
-    /** Busy is the time the task ran outside sleep and blocking (and, in LOOP mode, outside the permit queue). */
-    private void record(long start, long end) {
-        long runNanos = end - start;
+    /**
+     * Records the task's times before its handle completes, so that {@code misplacedTasks()} after {@code join()}
+     * counts it. Busy is the time it ran outside sleep and blocking (and, in LOOP mode, outside the permit queue).
+     */
+    @Override
+    protected void ran(long runNanos) {
         env.stats().record(run.name(), run.id(), Math.max(0, runNanos - waitNanos), runNanos);
     }
 
