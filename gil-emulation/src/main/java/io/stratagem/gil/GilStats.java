@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param timeoutsWithoutRequest   of those, how many found a switch had happened meanwhile (so no request)
  * @param nonTimeoutWakeups        waits that ended by a signal or spuriously
  * @param lostRaces                woken, but the lock had been taken again before the waiter got to it
+ * @param signalsToRunningWaiter   drop signals that went to a waiter still entering its wait (in CPython on glibc: the
+ *                                 thread that just asked for the drop) rather than to the longest sleeper
  * @param legacyRetakes            legacy mode: tick releases re-taken by the same thread
  * @param futileWakeups            legacy mode: wake-ups that found the lock held
  * @param watchdogWarnings         warnings the watchdog raised
@@ -45,6 +47,7 @@ public record GilStats(GlobalInterpreterLock.Mode mode, Duration switchInterval,
                        long acquisitions, long contendedAcquisitions, long switches, long dropRequests,
                        long forcedDrops, long voluntaryDrops, long finalDrops, long handoffWaits, long handoffTimeouts,
                        long timedWaitTimeouts, long timeoutsWithoutRequest, long nonTimeoutWakeups, long lostRaces,
+                       long signalsToRunningWaiter,
                        long legacyRetakes, long futileWakeups, long watchdogWarnings, long deadHolderReleases,
                        long releasingReturns, long releasingWaitedInterval, long heldNanos,
                        Summary holdForced, Summary holdVoluntary, Summary waitAfterReleasing, Summary waitAfterForced,

@@ -66,6 +66,10 @@ public final class Attachment extends AttachmentPadAfter implements GilThread {
     int ticks;
     long releasedAt;
     long requestSetAt;
+    /** This thread's own condition of the GIL mutex for take waits, made on its first wait ({@link WaitQueue}). */
+    Substrate.Cond waitCond;
+    /** When this thread last (re-)entered a take wait. */
+    long waitEnteredAt;
 
     Attachment(GilCore core, Thread thread, ThreadRecord record, int initialSignal) {
         this.core = core;

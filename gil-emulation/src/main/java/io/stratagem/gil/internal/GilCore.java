@@ -17,14 +17,17 @@ import java.util.concurrent.Callable;
  *
  * <h2>Implementation overview</h2>
  * State, all guarded by mutex {@code m}: {@code holder} (null when free), {@code lastHolder}, {@code switchNumber},
- * {@code waiters}, {@code closed}. Waiters sleep on {@code waitCond}; forced-switching droppers on {@code handoffCond}.
+ * {@code waiters}, {@code closed}. Waiters sleep in a {@link WaitQueue} (each on its own condition, so the policy
+ * chooses whom a signal wakes, as glibc does); forced-switching droppers on {@code handoffCond}.
  * <ul>
- *   <li><b>take</b>: while held, sample {@code switchNumber} and wait one full interval on {@code waitCond}. Only if the
+ *   <li><b>take</b>: while held, sample {@code switchNumber} and wait one full interval in the queue. Only if the
  *       wait timed out, the lock is still held and {@code switchNumber} is unchanged, set the holder's REQUEST bit.
  *       Any other wake-up restarts a full interval (the interval is patience, not a time slice). Then take the lock;
  *       if the taker is not {@code lastHolder}, it becomes it, {@code switchNumber++} and droppers in a handoff wait are
  *       woken. The taker clears its own REQUEST bit.</li>
- *   <li><b>drop</b>: free the lock and signal one waiter (no fairness: whoever wins the mutex next takes it). If the
+ *   <li><b>drop</b>: free the lock and signal one waiter: a waiter still entering its wait (the requester of a forced
+ *       drop, which re-waited an instant ago) if there is one, else the longest sleeper; no fairness beyond that,
+ *       whoever wins the mutex next takes it (see {@link WaitQueue} for why this is CPython's order on Linux). If the
  *       dropper's REQUEST bit is set and the drop is not final, wait until {@code lastHolder} is someone else (forced
  *       switching), bounded by {@code max(4 interval, 10 ms)} and by {@code waiters > 0}, because Java waiters can
  *       disappear (closed lock, dead threads), unlike CPython's.</li>
@@ -56,7 +59,7 @@ public final class GilCore {
     private final Probe probe;
     private final GlobalInterpreterLock facade;
     private final Substrate.Mutex m;
-    private final Substrate.Cond waitCond;
+    private final WaitQueue queue;
     private final Substrate.Cond handoffCond;
     private final ThreadLocal<Attachment> current = new ThreadLocal<>();
     private volatile long intervalNanos;
@@ -82,7 +85,7 @@ public final class GilCore {
         this.probe = probe;
         this.facade = facade;
         this.m = sub.newMutex();
-        this.waitCond = m.newCond();
+        this.queue = new WaitQueue(sub, m, sub.awakeWindowNanos());
         this.handoffCond = m.newCond();
         this.ledger = new Ledger(timelineCapacity, sub.nanoTime());
     }
@@ -283,7 +286,7 @@ public final class GilCore {
             }
         } finally {
             m.unlock();
-            if (waitCond.takeInterrupt()) {
+            if (handoffCond.takeInterrupt()) {
                 Thread.currentThread().interrupt();
             }
         }
@@ -298,7 +301,7 @@ public final class GilCore {
         try {
             while (holder != null) {
                 if (mode == Mode.LEGACY_TICKS) {
-                    waitCond.awaitNanos(UNTIMED);
+                    queue.await(a, UNTIMED);
                     ensureOpen();
                     if (holder != null) {
                         c.futileWakeups++;
@@ -307,7 +310,7 @@ public final class GilCore {
                 }
                 long saved = switchNumber;
                 long began = sub.nanoTime();
-                long left = waitCond.awaitNanos(intervalNanos);
+                long left = queue.await(a, intervalNanos);
                 ensureOpen();
                 if (left > 0) {
                     c.nonTimeoutWakeups++;
@@ -375,7 +378,7 @@ public final class GilCore {
                 case FINAL -> c.finalDrops++;
             }
             a.setBits(Attachment.NOT_HOLDING);
-            waitCond.signal();
+            queue.signalOne();
             if (probe != null) {
                 probe.onDrop(a, cause, now);
             }
@@ -390,7 +393,7 @@ public final class GilCore {
                     : cause == Cause.VOLUNTARY ? Attachment.RELEASED : Attachment.WAITING, now);
         } finally {
             m.unlock();
-            if (waitCond.takeInterrupt()) {
+            if (handoffCond.takeInterrupt()) {
                 Thread.currentThread().interrupt();
             }
         }
@@ -426,7 +429,7 @@ public final class GilCore {
         c.deadHolderReleases++;
         ledger.transition(h, Attachment.DETACHED, now);
         ledger.detached(h);
-        waitCond.signalAll();
+        queue.signalAll();
         log.error("GIL '{}': thread {} died holding the lock; released it so the other threads can run", name, h.name);
     }
 
@@ -463,7 +466,7 @@ public final class GilCore {
                 return;
             }
             closed = true;
-            waitCond.signalAll();
+            queue.signalAll();
             handoffCond.signalAll();
         } finally {
             m.unlock();
@@ -493,6 +496,7 @@ public final class GilCore {
         m.lock();
         try {
             c.reset();
+            queue.resetCount();
             ledger.reset(sub.nanoTime());
         } finally {
             m.unlock();
@@ -508,7 +512,7 @@ public final class GilCore {
             return new GilStats(mode, Duration.ofNanos(intervalNanos), now - start, c.acquisitions,
                     c.contendedAcquisitions, c.switches, c.dropRequests, c.forcedDrops, c.voluntaryDrops,
                     c.finalDrops, c.handoffWaits, c.handoffTimeouts, c.timedWaitTimeouts, c.timeoutsWithoutRequest,
-                    c.nonTimeoutWakeups, c.lostRaces, c.legacyRetakes, c.futileWakeups, c.watchdogWarnings,
+                    c.nonTimeoutWakeups, c.lostRaces, queue.awakeWakes(), c.legacyRetakes, c.futileWakeups, c.watchdogWarnings,
                     c.deadHolderReleases, c.releasingReturns, c.releasingWaitedInterval, held,
                     c.holdForced.summary(), c.holdVoluntary.summary(), c.waitAfterReleasing.summary(),
                     c.waitAfterForced.summary(), c.waitOnAttach.summary(), c.handoffWait.summary(),

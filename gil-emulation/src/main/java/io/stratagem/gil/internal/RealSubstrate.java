@@ -7,6 +7,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Platform threads and the system clock. The mutex is a non-fair {@link ReentrantLock}: like a pthread mutex, an
  * arriving thread may barge ahead of woken waiters, which is the race CPython's GIL leaves to the OS (no fairness).
+ * A thread that finds it locked retries for up to {@link #LOCK_SPIN_NANOS} before parking: glibc's lock-wait path
+ * (an exchange, then a futex_wait that re-checks the word) likewise takes a mutex released meanwhile without
+ * sleeping, which is what lets a GIL holder asked to drop signal while the asking thread is still entering its wait
+ * (see {@code WaitQueue}); the JVM's own path to a park is longer, so the window is the same order, not the same
+ * instructions.
  */
 public final class RealSubstrate implements Substrate {
 
@@ -15,6 +20,9 @@ public final class RealSubstrate implements Substrate {
 
     // Interrupts swallowed by uninterruptible waits, to be re-asserted once the GIL operation completes.
     private static final ThreadLocal<boolean[]> SWALLOWED = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    /** How long {@code Mutex.lock()} retries a held mutex before parking. */
+    static final long LOCK_SPIN_NANOS = 10_000;
 
     private RealSubstrate() {
     }
@@ -28,9 +36,29 @@ public final class RealSubstrate implements Substrate {
     public Mutex newMutex() {
         ReentrantLock lock = new ReentrantLock();
         return new Mutex() {
+            private boolean slept; // guarded by lock: whether its current owner parked to get it
+
             @Override
             public void lock() {
+                if (lock.tryLock()) {
+                    slept = false;
+                    return;
+                }
+                long deadline = System.nanoTime() + LOCK_SPIN_NANOS;
+                do {
+                    Thread.onSpinWait();
+                    if (lock.tryLock()) {
+                        slept = false;
+                        return;
+                    }
+                } while (System.nanoTime() - deadline < 0);
                 lock.lock();
+                slept = true;
+            }
+
+            @Override
+            public boolean ownerSlept() {
+                return slept;
             }
 
             @Override
@@ -92,6 +120,12 @@ public final class RealSubstrate implements Substrate {
         while (System.nanoTime() - deadline < 0) {
             Thread.onSpinWait();
         }
+    }
+
+    /** See {@link WaitQueue#AWAKE_WINDOW_NANOS}. */
+    @Override
+    public long awakeWindowNanos() {
+        return WaitQueue.AWAKE_WINDOW_NANOS;
     }
 
     @Override

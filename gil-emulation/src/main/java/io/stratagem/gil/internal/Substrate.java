@@ -20,6 +20,21 @@ public interface Substrate {
     /** Spends {@code nanos} of CPU time on the calling thread without polling anything (synthetic work). */
     void burn(long nanos);
 
+    /**
+     * Which of {@code n} sleeping waiters a signal wakes, 0 being the one that has slept longest (the futex queue's
+     * order, the default). The simulator may randomise it.
+     */
+    default int chooseSleeper(int n) {
+        return 0;
+    }
+
+    /**
+     * How long a thread that has just (re-)entered a condition wait is still running on its way to sleep (unlocking
+     * the mutex, then the kernel's futex wait or the JVM's park): a signal sent within it finds the waiter awake. See
+     * {@code WaitQueue}.
+     */
+    long awakeWindowNanos();
+
     /** Whether real platform threads run on this substrate (the GC monitor and the watchdog only make sense then). */
     boolean isReal();
 
@@ -28,6 +43,14 @@ public interface Substrate {
         void lock();
 
         void unlock();
+
+        /**
+         * Whether the calling thread, which holds this mutex, had to sleep to get it (rather than taking it at once or
+         * while still on its way to sleep). A thread that slept lets every other thread's way to sleep finish meanwhile.
+         */
+        default boolean ownerSlept() {
+            return false;
+        }
 
         Cond newCond();
     }
@@ -44,6 +67,14 @@ public interface Substrate {
         long awaitNanos(long nanos);
 
         void signal();
+
+        /**
+         * Signals a waiter known to be still running (it has not gone to sleep yet), so it needs no wake-up: the
+         * simulator resumes it without its wake latency; real threads signal as usual.
+         */
+        default void signalRunning() {
+            signal();
+        }
 
         void signalAll();
 

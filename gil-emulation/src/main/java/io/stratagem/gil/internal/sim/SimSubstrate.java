@@ -16,7 +16,9 @@ import java.util.concurrent.Semaphore;
  * virtual time except in {@link #burn} and {@link #park}, so the model has as many cores as threads; what makes
  * races is {@code wakeLatency}, the virtual delay between a signal and the woken thread running (a JVM-like value is
  * tens of microseconds; a CPython-on-Linux-like value a few). Timed waits expire {@code timerSlack} late.
- * Conditions wake their longest waiter first (as AQS does), or a seeded-random one. Because only the baton holder runs, a mutex is never
+ * Conditions wake their longest waiter first (as AQS does), or a seeded-random one; {@link #chooseSleeper} applies the
+ * same seeded choice to the GIL's own wait queue, and a signal to a waiter still running resumes it at once, without
+ * the wake latency. Because only the baton holder runs, a mutex is never
  * contended: it is only checked.
  *
  * <p>A scheduler loop with nothing to run while threads are still unfinished is a deadlock, reported as such.
@@ -27,6 +29,7 @@ public final class SimSubstrate implements Substrate {
 
     private final long wakeLatency;
     private final long timerSlack;
+    private final long awakeWindow;
     private final java.util.Random wakeOrder;
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final Semaphore schedulerTurn = new Semaphore(0);
@@ -39,6 +42,18 @@ public final class SimSubstrate implements Substrate {
      *                      random generator with this seed (pthread and futex make no ordering promise)
      */
     public SimSubstrate(long wakeLatencyNanos, long timerSlackNanos, Long wakeOrderSeed) {
+        this(wakeLatencyNanos, timerSlackNanos, wakeOrderSeed, 0);
+    }
+
+    /**
+     * @param awakeWindowNanos how long a thread that entered a wait still counts as running (see
+     *                         {@link #awakeWindowNanos()}); 0, the default, puts it to sleep at once
+     */
+    public SimSubstrate(long wakeLatencyNanos, long timerSlackNanos, Long wakeOrderSeed, long awakeWindowNanos) {
+        if (awakeWindowNanos < 0) {
+            throw new IllegalArgumentException("awakeWindow must be >= 0, was " + awakeWindowNanos);
+        }
+        this.awakeWindow = awakeWindowNanos;
         this.wakeOrder = wakeOrderSeed == null ? null : new java.util.Random(wakeOrderSeed);
         if (wakeLatencyNanos < 0 || timerSlackNanos < 0) {
             throw new IllegalArgumentException("wakeLatency and timerSlack must be >= 0, were " + wakeLatencyNanos
@@ -166,6 +181,16 @@ public final class SimSubstrate implements Substrate {
     }
 
     @Override
+    public long awakeWindowNanos() {
+        return awakeWindow;
+    }
+
+    @Override
+    public int chooseSleeper(int n) {
+        return wakeOrder == null ? 0 : wakeOrder.nextInt(n);
+    }
+
+    @Override
     public boolean isReal() {
         return false;
     }
@@ -250,6 +275,16 @@ public final class SimSubstrate implements Substrate {
                 it.remove();
             }
             wake(w);
+        }
+
+        @Override
+        public void signalRunning() {
+            SimThread w = waiters.pollFirst();
+            if (w != null) {
+                w.signalled = true;
+                w.token++;
+                schedule(w, now);
+            }
         }
 
         @Override

@@ -29,7 +29,7 @@ public final class Simulation {
     private boolean ran;
 
     private Simulation(Builder b) {
-        this.sub = new SimSubstrate(b.wakeLatency, b.timerSlack, b.wakeOrderSeed);
+        this.sub = new SimSubstrate(b.wakeLatency, b.timerSlack, b.wakeOrderSeed, b.awakeWindow);
         this.core = new GilCore(sub, "sim", b.mode, Math.max(1_000, b.interval), b.forceSwitching,
                 b.legacyCheckInterval, b.timeline ? 1 << 20 : 0, b.probe, null);
         this.limitNanos = b.limit;
@@ -99,7 +99,7 @@ public final class Simulation {
         return core.timeline();
     }
 
-    /** Configures a simulation. Defaults: GIL mode, 5 ms interval, forced switching, 10 µs wake latency, no slack. */
+    /** Configures a simulation. Defaults: GIL mode, 5 ms interval, forced switching, 10 µs wake latency, no slack, no awake window. */
     public static final class Builder {
         private Mode mode = Mode.GIL;
         private long interval = 5_000_000;
@@ -107,6 +107,7 @@ public final class Simulation {
         private int legacyCheckInterval = 100;
         private long wakeLatency = 10_000;
         private long timerSlack;
+        private long awakeWindow;
         private Long wakeOrderSeed;
         private boolean timeline;
         private Probe probe;
@@ -141,6 +142,16 @@ public final class Simulation {
         /** How late timed waits expire. */
         public Builder timerSlack(Duration d) {
             this.timerSlack = d.toNanos();
+            return this;
+        }
+
+        /**
+         * How long a thread that (re-)entered a take wait is still running, so a drop's signal within it goes to that
+         * thread at once rather than to the longest sleeper (glibc's condition variable; the real lock uses about
+         * 2 µs). Default 0: the idealised model where a waiter sleeps at once and the longest sleeper is woken.
+         */
+        public Builder awakeWindow(Duration d) {
+            this.awakeWindow = d.toNanos();
             return this;
         }
 
