@@ -68,8 +68,8 @@ public final class Attachment extends AttachmentPadAfter implements GilThread {
     long requestSetAt;
     /** This thread's own condition of the GIL mutex for take waits, made on its first wait ({@link WaitQueue}). */
     Substrate.Cond waitCond;
-    /** When this thread last (re-)entered a take wait. */
-    long waitEnteredAt;
+    /** Until when this thread, in a take wait right after asking for a drop, is still on its way to sleep. */
+    long awakeUntil;
 
     Attachment(GilCore core, Thread thread, ThreadRecord record, int initialSignal) {
         this.core = core;

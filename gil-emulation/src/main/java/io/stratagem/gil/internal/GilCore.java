@@ -299,9 +299,10 @@ public final class GilCore {
             probe.onBlock(a);
         }
         try {
+            boolean asked = false;
             while (holder != null) {
                 if (mode == Mode.LEGACY_TICKS) {
-                    queue.await(a, UNTIMED);
+                    queue.await(a, UNTIMED, false);
                     ensureOpen();
                     if (holder != null) {
                         c.futileWakeups++;
@@ -310,7 +311,8 @@ public final class GilCore {
                 }
                 long saved = switchNumber;
                 long began = sub.nanoTime();
-                long left = queue.await(a, intervalNanos);
+                long left = queue.await(a, intervalNanos, asked);
+                asked = false;
                 ensureOpen();
                 if (left > 0) {
                     c.nonTimeoutWakeups++;
@@ -332,6 +334,7 @@ public final class GilCore {
                     c.timeoutsWithoutRequest++;
                     continue;
                 }
+                asked = true; // SET_GIL_DROP_REQUEST, whether or not another waiter already set it
                 if ((h.signal & Attachment.REQUEST) == 0) {
                     long now = sub.nanoTime();
                     h.setBits(Attachment.REQUEST);

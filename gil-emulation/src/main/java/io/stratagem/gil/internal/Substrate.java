@@ -29,9 +29,9 @@ public interface Substrate {
     }
 
     /**
-     * How long a thread that has just (re-)entered a condition wait is still running on its way to sleep (unlocking
-     * the mutex, then the kernel's futex wait or the JVM's park): a signal sent within it finds the waiter awake. See
-     * {@code WaitQueue}.
+     * How long a thread that has just asked for a drop and re-entered its take wait is still running on its way to
+     * sleep (unlocking the mutex, then the kernel's futex wait or the JVM's park): a signal sent within it finds the
+     * waiter awake. See {@code WaitQueue}.
      */
     long awakeWindowNanos();
 

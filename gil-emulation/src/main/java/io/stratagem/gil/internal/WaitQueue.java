@@ -22,22 +22,27 @@ import java.util.ArrayDeque;
  * Waiters queue in the order they (re-)entered their wait, each on its own condition of the GIL mutex, so the policy
  * chooses whom a signal wakes: the most recent entrant if it is still on its way to sleep, else the longest sleeper
  * (the futex queue's head), or a substrate-chosen sleeper where the simulator is asked to randomise. "Still on its
- * way" means: it entered less than the substrate's {@link Substrate#awakeWindowNanos() awake window} ago, and the
- * signalling thread did not itself have to sleep to get the GIL mutex (if it did, everybody else had time to fall
- * asleep; in glibc that is the case where the requester loses). A waiter re-entering its wait (after a
+ * way" means: it re-entered its wait right after asking for a drop, less than the substrate's
+ * {@link Substrate#awakeWindowNanos() awake window} ago, and the signalling thread did not itself have to sleep to
+ * get the GIL mutex (if it did, everybody else had time to fall asleep; in glibc that is the case where the requester
+ * loses). Other waiters (after a lost race, a handoff, a first attach) count as asleep at once: in CPython they fall
+ * asleep within about a microsecond, before the few microseconds of bytecode an I/O thread runs between two drops. A waiter re-entering its wait (after a
  * time-out or a lost race) goes to the back, as a new futex waiter does. Guarded by the GIL mutex; no allocation once
  * every attached thread has waited once.
  */
 final class WaitQueue {
 
     /**
-     * The real lock's awake window: how long after a waiter re-entered its wait a signal may still find it on its
-     * way to sleep, if the signaller did not sleep on the mutex. In CPython the whole exchange (request, holder
-     * notices at its next eval-breaker poll, takes the mutex, signals) fits in well under a microsecond; on the JVM the
-     * same path (volatile flag, next checkpoint, mutex, AQS condition) measured p10 2.6 µs, p50 4-6 µs on a 2-core
-     * Linux machine when nobody parked, and 20-40 µs when the holder had to park for the mutex. 20 µs separates the two.
+     * The real lock's awake window: for how long after a waiter asked for a drop and re-entered its wait a drop
+     * counts as having found it still on its way to sleep. In CPython the exchange (request, the holder notices at
+     * its next eval-breaker poll, takes the mutex, signals) fits in well under a microsecond, inside the asker's own
+     * way to sleep; on the JVM the same path (volatile flag, next checkpoint, mutex, signal) measured p10 2.6 µs and
+     * p50 4-6 µs on a 2-core Linux machine when nobody parked, 20-40 µs when the holder had to park for the mutex.
+     * 10 µs lies above the first and below the second, so the JVM's slower path does not turn CPython's outcome
+     * around. (Making JVM waiters literally spin that long before parking was tried and rejected: it let a CPU
+     * thread's handoff wake-up lag so far that behaviour B5 broke.)
      */
-    static final long AWAKE_WINDOW_NANOS = 20_000;
+    static final long AWAKE_WINDOW_NANOS = 10_000;
 
     private final Substrate sub;
     private final Substrate.Mutex m;
@@ -51,12 +56,17 @@ final class WaitQueue {
         this.awakeWindowNanos = awakeWindowNanos;
     }
 
-    /** Queues {@code a} at the back and waits up to {@code nanos} on its own condition; returns the time left. */
-    long await(Attachment a, long nanos) {
+    /**
+     * Queues {@code a} at the back and waits up to {@code nanos} on its own condition; returns the time left.
+     * {@code asked}: {@code a} has just found its interval over with no switch and asked for a drop, so it is still
+     * on its way to sleep for the awake window (any other waiter counts as asleep at once).
+     */
+    long await(Attachment a, long nanos, boolean asked) {
         if (a.waitCond == null) {
             a.waitCond = m.newCond();
         }
-        a.waitEnteredAt = sub.nanoTime();
+        long awake = asked ? awakeWindowNanos : 0;
+        a.awakeUntil = sub.nanoTime() + awake;
         queue.addLast(a);
         long left = a.waitCond.awaitNanos(nanos);
         queue.remove(a); // still queued after a time-out, an interrupt or a spurious wake-up
@@ -69,7 +79,7 @@ final class WaitQueue {
         if (last == null) {
             return null;
         }
-        if (!m.ownerSlept() && sub.nanoTime() - last.waitEnteredAt < awakeWindowNanos) {
+        if (!m.ownerSlept() && sub.nanoTime() - last.awakeUntil < 0) {
             queue.pollLast();
             awakeWakes++;
             last.waitCond.signalRunning();

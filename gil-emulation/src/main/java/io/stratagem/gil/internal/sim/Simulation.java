@@ -146,9 +146,10 @@ public final class Simulation {
         }
 
         /**
-         * How long a thread that (re-)entered a take wait is still running, so a drop's signal within it goes to that
-         * thread at once rather than to the longest sleeper (glibc's condition variable; the real lock uses about
-         * 2 µs). Default 0: the idealised model where a waiter sleeps at once and the longest sleeper is woken.
+         * How long a thread that asked for a drop is still running after it re-entered its take wait, so the drop's
+         * signal within it goes to that thread at once rather than to the longest sleeper (glibc's condition variable;
+         * the real lock uses 10 µs). Default 0: the idealised model where a waiter sleeps at once and the longest
+         * sleeper is woken.
          */
         public Builder awakeWindow(Duration d) {
             this.awakeWindow = d.toNanos();
