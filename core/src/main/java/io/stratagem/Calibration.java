@@ -17,10 +17,16 @@ import java.util.Objects;
  *   <tr><th>name</th><th>default</th><th>what it is</th></tr>
  *   <tr><td>{@code threadStartNanos}</td><td>60 µs</td><td>starting and ending one platform thread (a thread pool
  *       starts its threads when it is created)</td></tr>
+ *   <tr><td>{@code threadRunStartNanos}</td><td>2 ms</td><td>the fixed cost of one run on a new thread pool: creating
+ *       it, starting its threads, the first submission waking them and the first task's cold path (median of a few
+ *       fresh pools each running one empty task)</td></tr>
  *   <tr><td>{@code threadHandoffNanos}</td><td>30 µs</td><td>handing one task to a pool thread and its result
  *       back (submit to completion of an empty task, amortised over a batch)</td></tr>
  *   <tr><td>{@code gilSwitchNanos}</td><td>100 µs</td><td>one hand-over of the emulated GIL between two CPU-bound
  *       threads (the cost of a convoy step, on top of the switch interval)</td></tr>
+ *   <tr><td>{@code gilWaiterSwitchNanos}</td><td>2 µs</td><td>what each further waiting thread adds to one GIL
+ *       hand-over (every waiter's timed wait wakes once per interval and competes for the lock's mutex and the
+ *       cores); measured from one hand-over's cost with as many CPU-bound threads as a pool has against two</td></tr>
  *   <tr><td>{@code gilSwitchIntervalNanos}</td><td>5 ms</td><td>how long a thread keeps the GIL before it must
  *       offer it ({@code sys.getswitchinterval()})</td></tr>
  *   <tr><td>{@code virtualThreadStartNanos}</td><td>5 µs</td><td>starting and ending one virtual thread; with
@@ -29,6 +35,9 @@ import java.util.Objects;
  *       (its virtual thread, scheduling on the loop or a carrier, completion), amortised over a batch</td></tr>
  *   <tr><td>{@code loopHandoffNanos}</td><td>100 µs</td><td>handing the event loop ({@code LOOP} mode) from one
  *       task that computes to the next one queued for it</td></tr>
+ *   <tr><td>{@code asyncRunStartNanos}</td><td>500 µs</td><td>the fixed cost of one run on a new async strategy:
+ *       creating it (the loop in {@code LOOP} mode), waking the carrier threads and the first task's cold path (median
+ *       of a few fresh strategies each running one empty task)</td></tr>
  *   <tr><td>{@code workerStartNanos}</td><td>400 ms</td><td>starting one worker JVM until it accepts tasks</td></tr>
  *   <tr><td>{@code pipeRoundTripNanos}</td><td>300 µs</td><td>sending an empty task to a warm worker and reading
  *       its result back</td></tr>
@@ -39,21 +48,25 @@ import java.util.Objects;
  * </table>
  *
  * @param threadStartNanos            see the table
+ * @param threadRunStartNanos         see the table
  * @param threadHandoffNanos          see the table
  * @param gilSwitchNanos              see the table
  * @param gilSwitchIntervalNanos      see the table
+ * @param gilWaiterSwitchNanos        see the table
  * @param virtualThreadStartNanos     see the table
  * @param asyncTaskOverheadNanos      see the table
  * @param loopHandoffNanos            see the table
+ * @param asyncRunStartNanos          see the table
  * @param workerStartNanos            see the table
  * @param pipeRoundTripNanos          see the table
  * @param pipeBytesPerSecond          see the table
  * @param serializationBytesPerSecond see the table
  * @param measured                    whether any constant was measured on this machine (false: all defaults)
  */
-public record Calibration(double threadStartNanos, double threadHandoffNanos, double gilSwitchNanos, double gilSwitchIntervalNanos,
+public record Calibration(double threadStartNanos, double threadRunStartNanos, double threadHandoffNanos,
+                          double gilSwitchNanos, double gilSwitchIntervalNanos, double gilWaiterSwitchNanos,
                           double virtualThreadStartNanos, double asyncTaskOverheadNanos, double loopHandoffNanos,
-                          double workerStartNanos,
+                          double asyncRunStartNanos, double workerStartNanos,
                           double pipeRoundTripNanos, double pipeBytesPerSecond, double serializationBytesPerSecond,
                           boolean measured) {
 
@@ -64,11 +77,12 @@ public record Calibration(double threadStartNanos, double threadHandoffNanos, do
     /** Largest accepted bandwidth, bytes per second. */
     public static final double MAX_BYTES_PER_SECOND = 1e12;
 
-    private static final Calibration DEFAULTS = new Calibration(60_000, 30_000, 100_000, 5_000_000, 5_000, 10_000,
-            100_000, 400_000_000, 300_000, 200e6, 500e6, false);
+    private static final Calibration DEFAULTS = new Calibration(60_000, 2_000_000, 30_000, 100_000, 5_000_000,
+            2_000, 5_000, 10_000, 100_000, 500_000, 400_000_000, 300_000, 200e6, 500e6, false);
 
     public Calibration {
         checkNanos("threadStartNanos", threadStartNanos);
+        checkNanos("threadRunStartNanos", threadRunStartNanos);
         checkNanos("threadHandoffNanos", threadHandoffNanos);
         checkNanos("gilSwitchNanos", gilSwitchNanos);
         checkNanos("gilSwitchIntervalNanos", gilSwitchIntervalNanos);
@@ -76,9 +90,11 @@ public record Calibration(double threadStartNanos, double threadHandoffNanos, do
             throw new IllegalArgumentException(
                     "gilSwitchIntervalNanos must be at least 1000 (1 µs), was " + gilSwitchIntervalNanos);
         }
+        checkNanos("gilWaiterSwitchNanos", gilWaiterSwitchNanos);
         checkNanos("virtualThreadStartNanos", virtualThreadStartNanos);
         checkNanos("asyncTaskOverheadNanos", asyncTaskOverheadNanos);
         checkNanos("loopHandoffNanos", loopHandoffNanos);
+        checkNanos("asyncRunStartNanos", asyncRunStartNanos);
         checkNanos("workerStartNanos", workerStartNanos);
         checkNanos("pipeRoundTripNanos", pipeRoundTripNanos);
         checkRate("pipeBytesPerSecond", pipeBytesPerSecond);
@@ -94,12 +110,15 @@ public record Calibration(double threadStartNanos, double threadHandoffNanos, do
     public Map<String, Double> asMap() {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("threadStartNanos", threadStartNanos);
+        m.put("threadRunStartNanos", threadRunStartNanos);
         m.put("threadHandoffNanos", threadHandoffNanos);
         m.put("gilSwitchNanos", gilSwitchNanos);
         m.put("gilSwitchIntervalNanos", gilSwitchIntervalNanos);
+        m.put("gilWaiterSwitchNanos", gilWaiterSwitchNanos);
         m.put("virtualThreadStartNanos", virtualThreadStartNanos);
         m.put("asyncTaskOverheadNanos", asyncTaskOverheadNanos);
         m.put("loopHandoffNanos", loopHandoffNanos);
+        m.put("asyncRunStartNanos", asyncRunStartNanos);
         m.put("workerStartNanos", workerStartNanos);
         m.put("pipeRoundTripNanos", pipeRoundTripNanos);
         m.put("pipeBytesPerSecond", pipeBytesPerSecond);
@@ -123,9 +142,10 @@ public record Calibration(double threadStartNanos, double threadHandoffNanos, do
             }
             m.put(e.getKey(), Objects.requireNonNull(e.getValue(), e.getKey()));
         }
-        return new Calibration(m.get("threadStartNanos"), m.get("threadHandoffNanos"), m.get("gilSwitchNanos"), m.get("gilSwitchIntervalNanos"),
+        return new Calibration(m.get("threadStartNanos"), m.get("threadRunStartNanos"), m.get("threadHandoffNanos"),
+                m.get("gilSwitchNanos"), m.get("gilSwitchIntervalNanos"), m.get("gilWaiterSwitchNanos"),
                 m.get("virtualThreadStartNanos"), m.get("asyncTaskOverheadNanos"), m.get("loopHandoffNanos"),
-                m.get("workerStartNanos"),
+                m.get("asyncRunStartNanos"), m.get("workerStartNanos"),
                 m.get("pipeRoundTripNanos"), m.get("pipeBytesPerSecond"), m.get("serializationBytesPerSecond"),
                 measured || !values.isEmpty());
     }

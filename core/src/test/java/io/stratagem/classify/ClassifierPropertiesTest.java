@@ -8,12 +8,15 @@ import io.stratagem.Profile;
 import io.stratagem.Recommendation;
 import io.stratagem.Semantics;
 import io.stratagem.Workload;
+import io.stratagem.internal.classify.CostModel;
+import io.stratagem.internal.classify.Estimate;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
@@ -88,6 +91,73 @@ class ClassifierPropertiesTest {
         }
     }
 
+    @Property(tries = 300)
+    void aDearerRunStart_neverLowersAPrediction_andAWarmBackendNeverPaysIt(
+            @ForAll("profiles") Profile p, @ForAll("workloads") Workload w, @ForAll("environments") Environment env,
+            @ForAll Semantics sem, @ForAll @DoubleRange(min = 0, max = 10e9) double extra) {
+        Calibration cal = env.calibration();
+        Calibration dearer = cal.with(Map.of("threadRunStartNanos", cal.threadRunStartNanos() + extra,
+                "asyncRunStartNanos", cal.asyncRunStartNanos() + extra));
+        for (Backend b : Backend.values()) {
+            Estimate cold = CostModel.estimate(b, p, w, env.cores(), cal, sem, false);
+            Estimate warm = CostModel.estimate(b, p, w, env.cores(), cal, sem, true);
+            Estimate colder = CostModel.estimate(b, p, w, env.cores(), dearer, sem, false);
+            assertTrue(colder.makespan() >= cold.makespan(), () -> b + ": " + cold + " -> " + colder);
+            assertTrue(warm.makespan() <= cold.makespan(), () -> b + ": " + warm + " vs " + cold);
+            assertEquals(0.0, warm.startup());
+            assertEquals(warm.makespan(), CostModel.estimate(b, p, w, env.cores(), dearer, sem, true).makespan());
+        }
+    }
+
+    @Property(tries = 300)
+    void underPython_dearerGilWaiters_neverLowerTheThreadsPrediction_andTheJvmIgnoresThem(
+            @ForAll("profiles") Profile p, @ForAll("workloads") Workload w, @ForAll("environments") Environment env,
+            @ForAll @DoubleRange(min = 1, max = 1e6) double extra) {
+        Calibration cal = env.calibration();
+        Calibration dearer = cal.with(Map.of("gilWaiterSwitchNanos", cal.gilWaiterSwitchNanos() + extra));
+        double before = CostModel.estimate(Backend.GIL_THREADS, p, w, env.cores(), cal, Semantics.PYTHON, false)
+                .makespan();
+        double after = CostModel.estimate(Backend.GIL_THREADS, p, w, env.cores(), dearer, Semantics.PYTHON, false)
+                .makespan();
+        assertTrue(after >= before, () -> before + " -> " + after);
+        for (Backend b : Backend.values()) {
+            assertEquals(CostModel.estimate(b, p, w, env.cores(), cal, Semantics.JVM, false).makespan(),
+                    CostModel.estimate(b, p, w, env.cores(), dearer, Semantics.JVM, false).makespan());
+        }
+    }
+
+    @Property(tries = 300)
+    void underPython_threadsNeverBeatTheGilOrThePool(@ForAll("profiles") Profile p,
+                                                     @ForAll @IntRange(min = 1, max = 100_000) int n,
+                                                     @ForAll("environments") Environment env) {
+        double c = p.cpuTime().toNanos();
+        double w = p.waitTime().toNanos();
+        int t = Math.min(n, CostModel.defaultThreads(env.cores()));
+        double predicted = CostModel.estimate(Backend.GIL_THREADS, p, Workload.batch(n), env.cores(),
+                env.calibration(), Semantics.PYTHON, true).makespan();
+        // the lock serializes all CPU; each thread runs its share of tasks one after another
+        assertTrue(predicted >= n * c * (1 - 1e-9), () -> predicted + " < " + n * c);
+        assertTrue(predicted >= Math.ceil((double) n / t) * (c + w) * (1 - 1e-9), () -> String.valueOf(predicted));
+    }
+
+    @Property(tries = 200)
+    void underPython_threadsThatWaitQueueForTheGil_aboveBothTheSerialCpuAndThePoolsOverlap(
+            @ForAll @LongRange(min = 1_000_000, max = 100_000_000) long cpu,
+            @ForAll @IntRange(min = 1, max = 28) int cores) {
+        // Balanced: each task waits (T - 1) times its CPU, so the serial CPU and the pool's overlapped waits take
+        // equally long. Threads then find others queued for the lock after every wait, the more the more threads
+        // compete; the closed queue puts the makespan well above both bounds (a max of the two would sit on them).
+        int t = CostModel.defaultThreads(cores);
+        Profile p = Profile.mixed(Duration.ofNanos(cpu), Duration.ofNanos(cpu * (t - 1)));
+        int n = 20 * t;
+        Calibration free = Calibration.defaults().with(Map.of("threadHandoffNanos", 0.0, "gilSwitchNanos", 0.0,
+                "gilWaiterSwitchNanos", 0.0));
+        double predicted = CostModel.estimate(Backend.GIL_THREADS, p, Workload.batch(n), cores, free,
+                Semantics.PYTHON, true).makespan();
+        double bound = n * (double) cpu;
+        assertTrue(predicted >= 1.1 * bound, () -> predicted + " vs bounds " + bound);
+    }
+
     @Property(tries = 100)
     void isolation_alwaysGoesToTheProcessPool_sharedStateNever(@ForAll("profiles") Profile p,
                                                                @ForAll("workloads") Workload w,
@@ -159,11 +229,23 @@ class ClassifierPropertiesTest {
                 Arbitraries.doubles().between(10e6, 3e9),      // worker start
                 Arbitraries.doubles().between(0, 10e6),        // pipe round trip above the hand-off
                 Arbitraries.doubles().between(1e6, 10e9),      // pipe bandwidth
-                Arbitraries.doubles().between(1e6, 10e9))      // serialization
-                .as((h, g, a, s, rt, bw, ser) -> Calibration.defaults().with(Map.of("threadHandoffNanos", h,
+                Arbitraries.doubles().between(1e6, 10e9),      // serialization
+                runCosts())
+                .as((h, g, a, s, rt, bw, ser, run) -> Calibration.defaults().with(Map.of("threadHandoffNanos", h,
                         "gilSwitchNanos", g, "asyncTaskOverheadNanos", a, "workerStartNanos", s,
-                        "pipeRoundTripNanos", h + rt, "pipeBytesPerSecond", bw, "serializationBytesPerSecond", ser)));
+                        "pipeRoundTripNanos", h + rt, "pipeBytesPerSecond", bw, "serializationBytesPerSecond", ser))
+                        .with(run));
         return Combinators.combine(Arbitraries.integers().between(1, 64), Arbitraries.oneOf(
                 Arbitraries.just(Calibration.defaults()), cal)).as(Environment::new);
+    }
+
+    /** The per-run start-ups and the GIL's cost per waiting thread. */
+    static Arbitrary<Map<String, Double>> runCosts() {
+        return Combinators.combine(
+                Arbitraries.doubles().between(0, 50e6),        // thread pool run start
+                Arbitraries.doubles().between(0, 50e6),        // async run start
+                Arbitraries.doubles().between(0, 200e3))       // GIL hand-over cost per further waiter
+                .as((t, a, gw) -> Map.of("threadRunStartNanos", t, "asyncRunStartNanos", a,
+                        "gilWaiterSwitchNanos", gw));
     }
 }

@@ -27,14 +27,18 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Measures this machine's costs for the {@link Calibration}: the core probes (thread start and hand-off,
- * virtual-thread start, serialization) here, then every {@link CalibrationProbe} on the class path, sharing a budget of about
- * {@link #TOTAL_BUDGET}. The JVM-wide cache ({@link #cached()}) holds one immutable result: measuring disturbs the
+ * virtual-thread start, serialization) here, then every {@link CalibrationProbe} on the class path, then the costs of
+ * whole runs ({@link RunCosts}: each backend's fixed start-up per run, the GIL's cost per waiting thread) for what the
+ * probes did not report, sharing a budget of about {@link #TOTAL_BUDGET} ({@link #RUN_COSTS_SHARE} of it kept for the
+ * run costs). The JVM-wide cache ({@link #cached()}) holds one immutable result: measuring disturbs the
  * machine, so it is done once per JVM. Thread-safe.
  */
 public final class Calibrator {
 
     /** How long a full calibration may take. */
     public static final Duration TOTAL_BUDGET = Duration.ofMillis(2000);
+    /** The part of the budget kept for {@link RunCosts}, measured last so the backends' classes are loaded. */
+    public static final double RUN_COSTS_SHARE = 0.25;
 
     private static final Logger log = LoggerFactory.getLogger(Calibrator.class);
     private static final ReentrantLock LOCK = new ReentrantLock();
@@ -80,6 +84,7 @@ public final class Calibrator {
      */
     public static Calibration measure(Duration budget, List<CalibrationProbe> probes) {
         long start = System.nanoTime();
+        long runCostsNanos = Math.round(budget.toNanos() * RUN_COSTS_SHARE);
         Map<String, Double> values = new HashMap<>();
         values.put("threadStartNanos", threadStartNanos());
         values.put("threadHandoffNanos", threadHandoffNanos());
@@ -88,7 +93,7 @@ public final class Calibrator {
         values.put("serializationBytesPerSecond", serializationBytesPerSecond());
         for (int i = 0; i < probes.size(); i++) {
             CalibrationProbe probe = probes.get(i);
-            long left = budget.toNanos() - (System.nanoTime() - start);
+            long left = budget.toNanos() - runCostsNanos - (System.nanoTime() - start);
             Duration share = Duration.ofNanos(Math.max(left, 0) / (probes.size() - i));
             if (share.toMillis() < 50) {
                 log.warn("calibration: no time left for the {} probe; its constants keep their defaults",
@@ -97,6 +102,17 @@ public final class Calibrator {
             }
             // a probe may overrun its share into what is left, never past the total budget
             values.putAll(run(probe, share, Duration.ofNanos(Math.min(2 * share.toNanos(), left))));
+        }
+        long left = budget.toNanos() - (System.nanoTime() - start);
+        if (left >= 50_000_000) {
+            try {
+                RunCosts.measure(Duration.ofNanos(left), Runtime.getRuntime().availableProcessors())
+                        .forEach(values::putIfAbsent);
+            } catch (RuntimeException e) {
+                log.warn("calibration: measuring the run costs failed; they keep their defaults", e);
+            }
+        } else {
+            log.warn("calibration: no time left for the run costs; they keep their defaults");
         }
         // without the async backend's own probe, its per-task cost is a virtual thread plus a hand-off
         values.putIfAbsent("asyncTaskOverheadNanos", vthread + values.get("threadHandoffNanos"));

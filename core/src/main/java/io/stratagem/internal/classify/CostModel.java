@@ -19,19 +19,22 @@ import static io.stratagem.internal.classify.Units.time;
  * <ul>
  *   <li><b>Threads</b> ({@code T = min(32, K + 4)} threads, as {@code ThreadPoolExecutor}): each thread runs its
  *       share one after another, {@code ceil(N/T)·(c + w)}. Under {@link Semantics#PYTHON} all CPU serializes on
- *       the GIL ({@code N·c}) plus a GIL hand-over for every switch interval of contended CPU and two per wait;
- *       under {@link Semantics#JVM} CPU spreads over {@code min(T, K)} cores. Plus a hand-off per task, and the
- *       start of the pool's threads.</li>
+ *       the GIL ({@code N·c}) plus a GIL hand-over for every switch interval of contended CPU and two per wait,
+ *       and the threads queue for the lock between their waits: {@link GilQueue} solves that contention, which
+ *       grows with the number of threads competing. Under {@link Semantics#JVM} CPU spreads over
+ *       {@code min(T, K)} cores. Plus a hand-off per task, and the run's fixed start-up
+ *       ({@code threadRunStartNanos}, at least the start of the pool's threads).</li>
  *   <li><b>Async</b>: unbounded concurrency, so waits overlap entirely ({@code + w}). {@code LOOP} mode
  *       ({@code PYTHON}) runs one task at a time: {@code N·c + w}, plus a loop hand-off between tasks that compute;
  *       {@code PARALLEL} ({@code JVM}) spreads CPU over
- *       the {@code K} carriers: {@code max(N·c/K, c) + w}. Plus the backend's measured per-task cost.</li>
+ *       the {@code K} carriers: {@code max(N·c/K, c) + w}. Plus the backend's measured per-task cost and the run's
+ *       fixed start-up ({@code asyncRunStartNanos}).</li>
  *   <li><b>Process pool</b> ({@code P = K} workers): worker start-up, then each worker runs its share one after
  *       another, each task paying a pipe round trip and its payload at the pipe bandwidth:
  *       {@code ceil(N/P)·(c + w + transfer)}, never less than the CPU spread over the cores or the payload through
  *       the caller's serializer. Parallel in both worlds.</li>
  * </ul>
- * For {@link Workload.Arrival#RATE} arrival the makespan is at least the arrival span plus one task's latency.
+ * A backend already running ({@code warm}) pays no start-up. For {@link Workload.Arrival#RATE} arrival the makespan is at least the arrival span plus one task's latency.
  * Every term is non-decreasing in {@code c}, {@code w} and the payload, which the property tests pin. Stateless and
  * thread-safe.
  */
@@ -85,33 +88,43 @@ public final class CostModel {
                                   boolean warm) {
         return switch (b) {
             case GIL_THREADS -> threads(p, n, cores, cal, sem, warm);
-            case ASYNC -> async(p, n, cores, cal, sem);
+            case ASYNC -> async(p, n, cores, cal, sem, warm);
             case PROCESS_POOL -> processes(p, n, cores, cal, warm);
         };
     }
 
     private static Estimate threads(Profile p, int n, int cores, Calibration cal, Semantics sem, boolean warm) {
-        // the pool starts all its threads when it is created
-        double startup = warm ? 0 : defaultThreads(cores) * cal.threadStartNanos();
+        // a run's fixed cost: creating the pool, starting its threads, the first submission waking them
+        double startup = warm ? 0 : Math.max(cal.threadRunStartNanos(), defaultThreads(cores) * cal.threadStartNanos());
         double c = p.cpuTime().toNanos();
         double w = p.waitTime().toNanos();
         int t = Math.min(n, defaultThreads(cores));
         double chain = Math.ceil((double) n / t) * (c + w);
         if (sem == Semantics.PYTHON) {
-            // Time holding the GIL: the CPU, the hand-off, and two GIL hand-overs around each wait; plus one
-            // hand-over per switch interval of CPU when several threads contend.
-            double perTaskSwitches = w > 0 ? 2 : 0;
-            double contended = t > 1 ? n * c / cal.gilSwitchIntervalNanos() : 0;
-            double gil = (n * perTaskSwitches + contended) * cal.gilSwitchNanos();
-            double handoff = n * cal.threadHandoffNanos();
-            double serial = n * c + gil + handoff;
+            // Each task holds the GIL for its CPU and its hand-off; the lock changes hands twice around each wait,
+            // and once per switch interval of CPU when other threads want it.
+            double switches = (w > 0 ? 2 : 0) + (t > 1 ? c / cal.gilSwitchIntervalNanos() : 0);
+            GilQueue gil = GilQueue.solve(t, c, w, cal.threadHandoffNanos(), switches, cal.gilSwitchNanos(),
+                    cal.gilWaiterSwitchNanos());
+            double serial = n * gil.demand();
+            double queued = gil.makespan(n, t);
             double held = Math.ceil((double) n / t) * (c + w + cal.threadHandoffNanos());
-            String how = serial >= held
-                    ? "under the GIL " + n + " task(s) serialize to " + time(serial) + " (" + time(gil + handoff)
-                            + " of it GIL hand-overs and hand-offs)"
-                    : t + " threads overlap the waits under the GIL: " + time(held);
-            return new Estimate(Backend.GIL_THREADS, startup + Math.max(serial, held), Math.max(n * c, chain),
-                    gil + handoff, 0, startup, 1, how);
+            double body = Math.max(Math.max(serial, queued), held);
+            double overhead = n * (gil.demand() - c);
+            String how;
+            if (w == 0 || gil.utilization(t) >= 0.995) {
+                how = "under the GIL " + n + " task(s) serialize to " + time(serial) + " (" + time(overhead)
+                        + " of it GIL hand-overs and hand-offs)";
+            } else if (queued >= held) {
+                how = t + " threads share the GIL between their waits: each task queues " + time(gil.residence() - gil.demand())
+                        + " for it behind " + String.format(java.util.Locale.ROOT, "%.1f", Math.max(0, gil.queue() - 1))
+                        + " other thread(s) on average, the lock busy " + Units.percent(gil.utilization(t)) + ": "
+                        + time(queued);
+            } else {
+                how = t + " threads overlap the waits under the GIL: " + time(held);
+            }
+            return new Estimate(Backend.GIL_THREADS, startup + body, Math.max(n * c, chain), overhead, 0, startup, 1,
+                    how);
         }
         int onCores = Math.min(t, cores);
         double spread = n * c / onCores;
@@ -122,7 +135,9 @@ public final class CostModel {
                         + " hand-offs)");
     }
 
-    private static Estimate async(Profile p, int n, int cores, Calibration cal, Semantics sem) {
+    private static Estimate async(Profile p, int n, int cores, Calibration cal, Semantics sem, boolean warm) {
+        // a run's fixed cost: creating the strategy (and its loop), waking the carriers, the first task's cold path
+        double startup = warm ? 0 : cal.asyncRunStartNanos();
         double c = p.cpuTime().toNanos();
         double w = p.waitTime().toNanos();
         double perTask = cal.asyncTaskOverheadNanos();
@@ -130,13 +145,14 @@ public final class CostModel {
             double compute = n * c + w;
             // tasks that compute queue for the loop; each one hands it to the next
             double overhead = n * perTask + (c > 0 && n > 1 ? (n - 1) * cal.loopHandoffNanos() : 0);
-            return new Estimate(Backend.ASYNC, compute + overhead, compute, overhead, 0, 0, 1,
+            return new Estimate(Backend.ASYNC, startup + compute + overhead, compute, overhead, 0, startup, 1,
                     "one event loop: CPU of " + n + " task(s) serializes to " + time(n * c) + ", waits overlap (+ "
                             + time(w) + ") = " + time(compute));
         }
         double compute = Math.max(n * c / cores, c) + w;
         double overhead = n * perTask / cores;
-        return new Estimate(Backend.ASYNC, compute + overhead, compute, overhead, 0, 0, Math.min(n, cores),
+        return new Estimate(Backend.ASYNC, startup + compute + overhead, compute, overhead, 0, startup,
+                Math.min(n, cores),
                 "virtual threads over " + cores + " carrier(s): " + time(compute));
     }
 

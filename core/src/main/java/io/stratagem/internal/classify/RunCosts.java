@@ -1,0 +1,170 @@
+package io.stratagem.internal.classify;
+
+import io.stratagem.Backend;
+import io.stratagem.BackendNotAvailableException;
+import io.stratagem.Calibration;
+import io.stratagem.Semantics;
+import io.stratagem.Strategy;
+import io.stratagem.StrategyOptions;
+import io.stratagem.TaskContext;
+import io.stratagem.TaskHandle;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The calibration's measurements of whole runs, taken through the public {@link Strategy} API on every in-process
+ * backend whose module is on the class path (a backend's own probe may report the same names; its values win):
+ * <ul>
+ *   <li>{@code threadRunStartNanos}, {@code asyncRunStartNanos}: the fixed cost of one run, the time from creating
+ *       a strategy to the end of its first empty task. The median over a few fresh strategies, alternating
+ *       {@code PYTHON} and {@code JVM} semantics, after one discarded run that loads the backend's classes (paid
+ *       once per JVM, not per run). A median, not the fastest: thread wake-ups make the cost vary from run to run,
+ *       and a prediction should match a typical run. The process pool's counterpart is its probe's
+ *       {@code workerStartNanos}.</li>
+ *   <li>{@code gilWaiterSwitchNanos}: on one {@code PYTHON} thread pool, the cost of a GIL hand-over with as many
+ *       CPU-bound tasks as the pool has threads, against the same with two; the difference divided by the extra
+ *       waiters. Each term is the fastest of its rounds, since other processes only ever add time.</li>
+ * </ul>
+ * Blocks for about the budget at most; measures only what fits in it. Not thread-safe: one calibration at a time.
+ */
+final class RunCosts {
+
+    /** Fresh runs per backend, after the discarded first one. */
+    private static final int RUNS = 6;
+    /** CPU per task of the GIL measurement: a few switch intervals, so every task is switched out several times. */
+    private static final Duration WORK = Duration.ofMillis(15);
+
+    private RunCosts() {
+    }
+
+    /** Creates the strategies measured: {@link Strategy#create(Backend, StrategyOptions)} outside tests. */
+    interface Factory {
+        /** @throws BackendNotAvailableException if that backend is not installed */
+        Strategy create(Backend backend, StrategyOptions options);
+    }
+
+    /** Measures within about {@code budget}; backends that are not installed are skipped. */
+    static Map<String, Double> measure(Duration budget, int cores) {
+        return measure(budget, cores, Strategy::create);
+    }
+
+    static Map<String, Double> measure(Duration budget, int cores, Factory factory) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        Map<String, Double> m = new HashMap<>();
+        runStart(factory, Backend.GIL_THREADS, deadline).ifPresent(v -> m.put("threadRunStartNanos", v));
+        runStart(factory, Backend.ASYNC, deadline).ifPresent(v -> m.put("asyncRunStartNanos", v));
+        if (deadline - System.nanoTime() > budget.toNanos() / 2) {
+            gilWaiterSwitch(factory, cores, deadline).ifPresent(v -> m.put("gilWaiterSwitchNanos", v));
+        }
+        return m;
+    }
+
+    private static Optional<Double> runStart(Factory factory, Backend b, long deadline) {
+        double[] took = new double[RUNS];
+        int n = 0;
+        try {
+            for (int run = -1; run < RUNS && System.nanoTime() - deadline < 0; run++) {
+                Semantics sem = Semantics.values()[(run + 2) % Semantics.values().length];
+                long t0 = System.nanoTime();
+                Strategy s = factory.create(b, new StrategyOptions(sem, 0, Map.of()));
+                try {
+                    s.submit(ctx -> 1).join();
+                    if (run >= 0) {
+                        took[n++] = System.nanoTime() - t0;
+                    }
+                } finally {
+                    s.close(); // not timed: a run's makespan ends with its last task
+                }
+            }
+        } catch (BackendNotAvailableException e) {
+            return Optional.empty();
+        }
+        if (n == 0) {
+            return Optional.empty();
+        }
+        double[] sorted = Arrays.copyOf(took, n);
+        Arrays.sort(sorted);
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return Optional.of(Math.min(median, Calibration.MAX_NANOS));
+    }
+
+    private static Optional<Double> gilWaiterSwitch(Factory factory, int cores, long deadline) {
+        int k = CostModel.defaultThreads(cores);
+        if (k <= 2) {
+            return Optional.empty();
+        }
+        double interval = Calibration.defaults().gilSwitchIntervalNanos();
+        try (Strategy s = factory.create(Backend.GIL_THREADS, new StrategyOptions(Semantics.PYTHON, k, Map.of()))) {
+            long work = Spin.iterationsFor(WORK);
+            long alone = Long.MAX_VALUE;
+            long pair = Long.MAX_VALUE;
+            long crowd = Long.MAX_VALUE;
+            for (int round = 0; round < 3 && (round == 0 || System.nanoTime() - deadline < 0); round++) {
+                alone = Math.min(alone, together(s, 1, work));
+                pair = Math.min(pair, together(s, 2, work));
+                crowd = Math.min(crowd, together(s, k, work));
+            }
+            double perSwitchPair = Math.max(0, pair - 2.0 * alone) / (2.0 * alone / interval);
+            double perSwitchCrowd = Math.max(0, crowd - (double) k * alone) / (k * alone / interval);
+            double perWaiter = Math.max(0, perSwitchCrowd - perSwitchPair) / (k - 2);
+            return Optional.of(Math.min(perWaiter, Calibration.MAX_NANOS));
+        } catch (BackendNotAvailableException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Nanoseconds from submitting {@code k} spinning tasks together until the last has ended. */
+    private static long together(Strategy s, int k, long work) {
+        long t0 = System.nanoTime();
+        List<TaskHandle<Long>> hs = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            hs.add(s.submit(ctx -> Spin.run(ctx, work)));
+        }
+        for (TaskHandle<Long> h : hs) {
+            h.join();
+        }
+        return System.nanoTime() - t0;
+    }
+
+    /** Checkpointed busy work, sized by iterations so it costs the same on any thread. */
+    static final class Spin {
+        private Spin() {
+        }
+
+        static long run(TaskContext ctx, long n) {
+            long x = 0x9E3779B97F4A7C15L;
+            for (long i = 0; i < n; i++) {
+                x ^= x << 13;
+                x ^= x >>> 7;
+                x ^= x << 17;
+                if ((i & 0x3FFF) == 0 && ctx != null) {
+                    ctx.checkpoint();
+                }
+            }
+            return x;
+        }
+
+        /** Iterations that take about {@code target} here once warmed up (the fastest of a few timings). */
+        static long iterationsFor(Duration target) {
+            long n = 1 << 16;
+            long sink = 0;
+            for (int i = 0; i < 10; i++) {
+                sink += run(null, n); // warm-up
+            }
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                sink += run(null, n);
+                best = Math.min(best, System.nanoTime() - t0);
+            }
+            // the sink keeps the loop from being optimized away; it never changes the result
+            return Math.max(1, Math.round(n * target.toNanos() / best) + (sink == 42 ? 1 : 0));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.stratagem.internal.classify;
+
+import io.stratagem.Backend;
+import io.stratagem.BackendNotAvailableException;
+import io.stratagem.Semantics;
+import io.stratagem.Strategy;
+import io.stratagem.StrategyOptions;
+import io.stratagem.testkit.ReferenceStrategy;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The run costs are measured on fresh strategies of each installed backend, which are all closed again. */
+class RunCostsTest {
+
+    private final List<Strategy> created = new ArrayList<>();
+    private final List<StrategyOptions> options = new ArrayList<>();
+
+    private Strategy reference(Backend b, StrategyOptions o) {
+        Strategy s = new ReferenceStrategy(b, o.semantics(), o.parallelism() == 0 ? 2 : o.parallelism());
+        created.add(s);
+        options.add(o);
+        return s;
+    }
+
+    @Test
+    void measure_startsFreshStrategiesInBothSemantics_andClosesEveryOne() {
+        Map<String, Double> m = RunCosts.measure(Duration.ofSeconds(5), 2, this::reference);
+        assertEquals(Set.of("threadRunStartNanos", "asyncRunStartNanos", "gilWaiterSwitchNanos"), m.keySet());
+        m.values().forEach(v -> assertTrue(v >= 0 && v < 60e9, m::toString));
+        assertTrue(options.stream().anyMatch(o -> o.semantics() == Semantics.PYTHON));
+        assertTrue(options.stream().anyMatch(o -> o.semantics() == Semantics.JVM));
+        // one discarded run and six measured ones per in-process backend, one pool for the GIL measurement
+        assertEquals(2 * 7 + 1, created.size());
+        created.forEach(s -> assertTrue(s.isShutdown(), s::toString));
+    }
+
+    @Test
+    void aBackendThatIsNotInstalled_isSkipped_andTheOthersStillCount() {
+        Map<String, Double> m = RunCosts.measure(Duration.ofSeconds(5), 2, (b, o) -> {
+            if (b == Backend.GIL_THREADS) {
+                throw new BackendNotAvailableException(b);
+            }
+            return reference(b, o);
+        });
+        assertEquals(Set.of("asyncRunStartNanos"), m.keySet());
+    }
+}
