@@ -35,6 +35,8 @@ import java.util.Objects;
  *       (its virtual thread, scheduling on the loop or a carrier, completion), amortised over a batch</td></tr>
  *   <tr><td>{@code loopHandoffNanos}</td><td>100 µs</td><td>handing the event loop ({@code LOOP} mode) from one
  *       task that computes to the next one queued for it</td></tr>
+ *   <tr><td>{@code loopResumeNanos}</td><td>5 µs</td><td>a task taking the event loop back after a wait
+ *       ({@code LOOP} mode), when many wake together and queue for the loop: timer, wake-up and hand-over</td></tr>
  *   <tr><td>{@code asyncRunStartNanos}</td><td>500 µs</td><td>the fixed cost of one run on a new async strategy:
  *       creating it (the loop in {@code LOOP} mode), waking the carrier threads and the first task's cold path (median
  *       of a few fresh strategies each running one empty task)</td></tr>
@@ -56,6 +58,7 @@ import java.util.Objects;
  * @param virtualThreadStartNanos     see the table
  * @param asyncTaskOverheadNanos      see the table
  * @param loopHandoffNanos            see the table
+ * @param loopResumeNanos             see the table
  * @param asyncRunStartNanos          see the table
  * @param workerStartNanos            see the table
  * @param pipeRoundTripNanos          see the table
@@ -66,7 +69,7 @@ import java.util.Objects;
 public record Calibration(double threadStartNanos, double threadRunStartNanos, double threadHandoffNanos,
                           double gilSwitchNanos, double gilSwitchIntervalNanos, double gilWaiterSwitchNanos,
                           double virtualThreadStartNanos, double asyncTaskOverheadNanos, double loopHandoffNanos,
-                          double asyncRunStartNanos, double workerStartNanos,
+                          double loopResumeNanos, double asyncRunStartNanos, double workerStartNanos,
                           double pipeRoundTripNanos, double pipeBytesPerSecond, double serializationBytesPerSecond,
                           boolean measured) {
 
@@ -78,7 +81,7 @@ public record Calibration(double threadStartNanos, double threadRunStartNanos, d
     public static final double MAX_BYTES_PER_SECOND = 1e12;
 
     private static final Calibration DEFAULTS = new Calibration(60_000, 2_000_000, 30_000, 100_000, 5_000_000,
-            2_000, 5_000, 10_000, 100_000, 500_000, 400_000_000, 300_000, 200e6, 500e6, false);
+            2_000, 5_000, 10_000, 100_000, 5_000, 500_000, 400_000_000, 300_000, 200e6, 500e6, false);
 
     public Calibration {
         checkNanos("threadStartNanos", threadStartNanos);
@@ -94,6 +97,7 @@ public record Calibration(double threadStartNanos, double threadRunStartNanos, d
         checkNanos("virtualThreadStartNanos", virtualThreadStartNanos);
         checkNanos("asyncTaskOverheadNanos", asyncTaskOverheadNanos);
         checkNanos("loopHandoffNanos", loopHandoffNanos);
+        checkNanos("loopResumeNanos", loopResumeNanos);
         checkNanos("asyncRunStartNanos", asyncRunStartNanos);
         checkNanos("workerStartNanos", workerStartNanos);
         checkNanos("pipeRoundTripNanos", pipeRoundTripNanos);
@@ -118,6 +122,7 @@ public record Calibration(double threadStartNanos, double threadRunStartNanos, d
         m.put("virtualThreadStartNanos", virtualThreadStartNanos);
         m.put("asyncTaskOverheadNanos", asyncTaskOverheadNanos);
         m.put("loopHandoffNanos", loopHandoffNanos);
+        m.put("loopResumeNanos", loopResumeNanos);
         m.put("asyncRunStartNanos", asyncRunStartNanos);
         m.put("workerStartNanos", workerStartNanos);
         m.put("pipeRoundTripNanos", pipeRoundTripNanos);
@@ -145,7 +150,7 @@ public record Calibration(double threadStartNanos, double threadRunStartNanos, d
         return new Calibration(m.get("threadStartNanos"), m.get("threadRunStartNanos"), m.get("threadHandoffNanos"),
                 m.get("gilSwitchNanos"), m.get("gilSwitchIntervalNanos"), m.get("gilWaiterSwitchNanos"),
                 m.get("virtualThreadStartNanos"), m.get("asyncTaskOverheadNanos"), m.get("loopHandoffNanos"),
-                m.get("asyncRunStartNanos"), m.get("workerStartNanos"),
+                m.get("loopResumeNanos"), m.get("asyncRunStartNanos"), m.get("workerStartNanos"),
                 m.get("pipeRoundTripNanos"), m.get("pipeBytesPerSecond"), m.get("serializationBytesPerSecond"),
                 measured || !values.isEmpty());
     }

@@ -21,6 +21,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -110,16 +111,17 @@ class ClassifierPropertiesTest {
     }
 
     @Property(tries = 300)
-    void underPython_dearerGilWaiters_neverLowerTheThreadsPrediction_andTheJvmIgnoresThem(
+    void underPython_dearerGilWaitersOrLoopResumes_neverLowerAPrediction_andTheJvmIgnoresThem(
             @ForAll("profiles") Profile p, @ForAll("workloads") Workload w, @ForAll("environments") Environment env,
             @ForAll @DoubleRange(min = 1, max = 1e6) double extra) {
         Calibration cal = env.calibration();
-        Calibration dearer = cal.with(Map.of("gilWaiterSwitchNanos", cal.gilWaiterSwitchNanos() + extra));
-        double before = CostModel.estimate(Backend.GIL_THREADS, p, w, env.cores(), cal, Semantics.PYTHON, false)
-                .makespan();
-        double after = CostModel.estimate(Backend.GIL_THREADS, p, w, env.cores(), dearer, Semantics.PYTHON, false)
-                .makespan();
-        assertTrue(after >= before, () -> before + " -> " + after);
+        Calibration dearer = cal.with(Map.of("gilWaiterSwitchNanos", cal.gilWaiterSwitchNanos() + extra,
+                "loopResumeNanos", cal.loopResumeNanos() + extra));
+        for (Backend b : List.of(Backend.GIL_THREADS, Backend.ASYNC)) {
+            double before = CostModel.estimate(b, p, w, env.cores(), cal, Semantics.PYTHON, false).makespan();
+            double after = CostModel.estimate(b, p, w, env.cores(), dearer, Semantics.PYTHON, false).makespan();
+            assertTrue(after >= before, () -> b + ": " + before + " -> " + after);
+        }
         for (Backend b : Backend.values()) {
             assertEquals(CostModel.estimate(b, p, w, env.cores(), cal, Semantics.JVM, false).makespan(),
                     CostModel.estimate(b, p, w, env.cores(), dearer, Semantics.JVM, false).makespan());
@@ -239,13 +241,14 @@ class ClassifierPropertiesTest {
                 Arbitraries.just(Calibration.defaults()), cal)).as(Environment::new);
     }
 
-    /** The per-run start-ups and the GIL's cost per waiting thread. */
+    /** The per-run start-ups, the GIL's cost per waiting thread and the loop's resume after a wait. */
     static Arbitrary<Map<String, Double>> runCosts() {
         return Combinators.combine(
                 Arbitraries.doubles().between(0, 50e6),        // thread pool run start
                 Arbitraries.doubles().between(0, 50e6),        // async run start
-                Arbitraries.doubles().between(0, 200e3))       // GIL hand-over cost per further waiter
-                .as((t, a, gw) -> Map.of("threadRunStartNanos", t, "asyncRunStartNanos", a,
-                        "gilWaiterSwitchNanos", gw));
+                Arbitraries.doubles().between(0, 200e3),       // GIL hand-over cost per further waiter
+                Arbitraries.doubles().between(0, 1e6))         // taking the loop back after a wait
+                .as((t, a, gw, lr) -> Map.of("threadRunStartNanos", t, "asyncRunStartNanos", a,
+                        "gilWaiterSwitchNanos", gw, "loopResumeNanos", lr));
     }
 }

@@ -54,7 +54,7 @@ class ValuesTest {
         assertEquals(Calibration.defaults().pipeRoundTripNanos(), c.pipeRoundTripNanos());
         assertTrue(c.measured());
         assertFalse(Calibration.defaults().with(Map.of()).measured());
-        assertEquals(14, c.asMap().size());
+        assertEquals(15, c.asMap().size());
     }
 
     @Test

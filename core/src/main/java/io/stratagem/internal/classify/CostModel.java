@@ -25,7 +25,8 @@ import static io.stratagem.internal.classify.Units.time;
  *       {@code min(T, K)} cores. Plus a hand-off per task, and the run's fixed start-up
  *       ({@code threadRunStartNanos}, at least the start of the pool's threads).</li>
  *   <li><b>Async</b>: unbounded concurrency, so waits overlap entirely ({@code + w}). {@code LOOP} mode
- *       ({@code PYTHON}) runs one task at a time: {@code N·c + w}, plus a loop hand-off between tasks that compute;
+ *       ({@code PYTHON}) runs one task at a time: {@code N·c + w}, plus a loop hand-off between tasks that compute
+ *       and a resume on the loop after each wait;
  *       {@code PARALLEL} ({@code JVM}) spreads CPU over
  *       the {@code K} carriers: {@code max(N·c/K, c) + w}. Plus the backend's measured per-task cost and the run's
  *       fixed start-up ({@code asyncRunStartNanos}).</li>
@@ -143,8 +144,10 @@ public final class CostModel {
         double perTask = cal.asyncTaskOverheadNanos();
         if (sem == Semantics.PYTHON) {
             double compute = n * c + w;
-            // tasks that compute queue for the loop; each one hands it to the next
-            double overhead = n * perTask + (c > 0 && n > 1 ? (n - 1) * cal.loopHandoffNanos() : 0);
+            // tasks that compute queue for the loop; each one hands it to the next; a task that waits must take the
+            // loop back when its wait ends, queued behind the others that woke with it
+            double overhead = n * perTask + (c > 0 && n > 1 ? (n - 1) * cal.loopHandoffNanos() : 0)
+                    + (w > 0 ? n * cal.loopResumeNanos() : 0);
             return new Estimate(Backend.ASYNC, startup + compute + overhead, compute, overhead, 0, startup, 1,
                     "one event loop: CPU of " + n + " task(s) serializes to " + time(n * c) + ", waits overlap (+ "
                             + time(w) + ") = " + time(compute));

@@ -27,6 +27,9 @@ import java.util.Optional;
  *       once per JVM, not per run). A median, not the fastest: thread wake-ups make the cost vary from run to run,
  *       and a prediction should match a typical run. The process pool's counterpart is its probe's
  *       {@code workerStartNanos}.</li>
+ *   <li>{@code loopResumeNanos}: on one {@code LOOP} async strategy, a batch of tasks that wait together against
+ *       the same batch of empty tasks; the difference beyond the wait, per task, is what taking the loop back costs
+ *       when the wake-ups queue for it. The fastest of two rounds each.</li>
  *   <li>{@code gilWaiterSwitchNanos}: on one {@code PYTHON} thread pool, the cost of a GIL hand-over with as many
  *       CPU-bound tasks as the pool has threads, against the same with two; the difference divided by the extra
  *       waiters. Each term is the fastest of its rounds, since other processes only ever add time.</li>
@@ -37,6 +40,9 @@ final class RunCosts {
 
     /** Fresh runs per backend, after the discarded first one. */
     private static final int RUNS = 6;
+    /** Tasks in the loop-resume batches, and their wait: longer than submitting them all takes. */
+    private static final int RESUMERS = 500;
+    private static final Duration RESUME_WAIT = Duration.ofMillis(10);
     /** CPU per task of the GIL measurement: a few switch intervals, so every task is switched out several times. */
     private static final Duration WORK = Duration.ofMillis(15);
 
@@ -59,6 +65,7 @@ final class RunCosts {
         Map<String, Double> m = new HashMap<>();
         runStart(factory, Backend.GIL_THREADS, deadline).ifPresent(v -> m.put("threadRunStartNanos", v));
         runStart(factory, Backend.ASYNC, deadline).ifPresent(v -> m.put("asyncRunStartNanos", v));
+        loopResume(factory, deadline).ifPresent(v -> m.put("loopResumeNanos", v));
         if (deadline - System.nanoTime() > budget.toNanos() / 2) {
             gilWaiterSwitch(factory, cores, deadline).ifPresent(v -> m.put("gilWaiterSwitchNanos", v));
         }
@@ -92,6 +99,39 @@ final class RunCosts {
         Arrays.sort(sorted);
         double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         return Optional.of(Math.min(median, Calibration.MAX_NANOS));
+    }
+
+    private static Optional<Double> loopResume(Factory factory, long deadline) {
+        if (System.nanoTime() - deadline >= 0) {
+            return Optional.empty();
+        }
+        try (Strategy s = factory.create(Backend.ASYNC, new StrategyOptions(Semantics.PYTHON, 0, Map.of()))) {
+            long empty = Long.MAX_VALUE;
+            long waiting = Long.MAX_VALUE;
+            for (int round = 0; round < 2 && (round == 0 || System.nanoTime() - deadline < 0); round++) {
+                empty = Math.min(empty, batch(s, ctx -> 1));
+                waiting = Math.min(waiting, batch(s, ctx -> {
+                    ctx.sleep(RESUME_WAIT);
+                    return 1;
+                }));
+            }
+            double perTask = Math.max(0, waiting - RESUME_WAIT.toNanos() - empty) / (double) RESUMERS;
+            return Optional.of(Math.min(perTask, Calibration.MAX_NANOS));
+        } catch (BackendNotAvailableException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static long batch(Strategy s, io.stratagem.Task<Integer> task) {
+        long t0 = System.nanoTime();
+        List<TaskHandle<Integer>> hs = new ArrayList<>(RESUMERS);
+        for (int i = 0; i < RESUMERS; i++) {
+            hs.add(s.submit(task));
+        }
+        for (TaskHandle<Integer> h : hs) {
+            h.join();
+        }
+        return System.nanoTime() - t0;
     }
 
     private static Optional<Double> gilWaiterSwitch(Factory factory, int cores, long deadline) {
