@@ -118,7 +118,7 @@ public final class AsyncStrategy extends AbstractStrategy {
 
     @Override
     protected void dispatch(TaskRun<?> run) {
-        admission.admit(new VirtualTaskContext(run, env, ContextSnapshot.capture()));
+        admission.admit(VirtualTaskContext.of(run, env, ContextSnapshot.capture()));
     }
 
     @Override

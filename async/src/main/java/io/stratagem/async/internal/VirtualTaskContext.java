@@ -12,42 +12,42 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The context of a task on a virtual thread of {@code AsyncStrategy}.
+ * The context of a task on a virtual thread of {@code AsyncStrategy}, and the body of that thread.
  *
- * <p>In PARALLEL mode ({@code permit == null}) it adds only time accounting to {@link BasicTaskContext}. In LOOP mode
- * the task holds the strategy's single fair permit whenever it runs its own code, and hands it over in
- * {@link #sleep} and {@link #blocking} (asyncio's await points), so exactly one task runs at a time and waiting
- * tasks resume in FIFO order. {@link #checkpoint()} stays a cancellation check: asyncio switches only at await.
- * Getting the permit back is uninterruptible, so a task's own code, including its {@code finally} blocks, never runs
- * without it; a cancellation that arrives meanwhile is seen right after, at the next check.
- *
- * <p>One of these exists per task (a million in the scale benchmark), so it keeps only per-task state: the strategy's
- * shared parts sit behind one reference ({@link Env}), and the run time comes from
- * the run itself.
+ * <p>In PARALLEL mode without context bindings (the common case) it adds only time accounting to
+ * {@link BasicTaskContext}: 32 bytes per task. LOOP mode and bindings use the larger {@link Extended} (48 bytes). One
+ * of these exists per task (a million in the scale benchmark), so each keeps only per-task state: the strategy's shared
+ * parts sit behind one reference ({@link Env}), and the run time comes from the run itself. It cannot live on the run
+ * itself: {@code TaskContext.isCancelled()} (a stop was requested) and the handle's {@code Future.isCancelled()} (it
+ * completed by cancellation) share one signature and mean different things.
  *
  * <p>Confined to the task's thread.
  */
-public final class VirtualTaskContext extends BasicTaskContext implements Runnable {
+public sealed class VirtualTaskContext extends BasicTaskContext implements Runnable
+        permits VirtualTaskContext.Extended {
 
     /** What every task of one strategy shares. Immutable. */
     public record Env(Semaphore permit, StepClock clock, TaskStatsTable stats, Admission admission) {
     }
 
-    private final Env env;
-    private final ContextSnapshot context;
-    private boolean holding;
+    final Env env;
     private int waitDepth;
-    private long segmentStart;
     private long waitNanos;
 
-    /**
-     * @param env     the strategy's shared parts; {@code env.permit()} is null in PARALLEL mode
-     * @param context the submitter's bindings to install on the task's thread, or null for none
-     */
-    public VirtualTaskContext(TaskRun<?> run, Env env, ContextSnapshot context) {
+    private VirtualTaskContext(TaskRun<?> run, Env env) {
         super(run);
         this.env = env;
-        this.context = context;
+    }
+
+    /**
+     * The context for {@code run}.
+     *
+     * @param env      the strategy's shared parts; {@code env.permit()} is null in PARALLEL mode
+     * @param bindings the submitter's bindings to install on the task's thread, or null for none
+     */
+    public static VirtualTaskContext of(TaskRun<?> run, Env env, ContextSnapshot bindings) {
+        return env.permit() == null && bindings == null ? new VirtualTaskContext(run, env)
+                : new Extended(run, env, bindings);
     }
 
     /** The run this context belongs to. */
@@ -59,12 +59,7 @@ public final class VirtualTaskContext extends BasicTaskContext implements Runnab
     @Override
     public void run() {
         try {
-            // runTask() by hand: one frame less on the stack of every parked task, which is copied into its heap chunk
-            if (context != null) {
-                context.runWith(this::execute);
-            } else {
-                execute();
-            }
+            runTask();
         } finally {
             env.admission().exited(run.id());
         }
@@ -72,37 +67,9 @@ public final class VirtualTaskContext extends BasicTaskContext implements Runnab
 
     /** Runs the task to completion on the current thread, with its context bindings, and records its times. */
     void runTask() {
-        if (context != null) {
-            context.runWith(this::execute);
-        } else {
-            execute();
-        }
-    }
-
-    private void execute() {
-        if (env.permit() != null) {
-            executeHoldingThePermit();
-            return;
-        }
-        // PARALLEL: kept this small so that the JIT inlines the whole path into one frame; every parked task's
-        // frames are copied to the heap, so a frame less is memory saved per waiting task
+        // PARALLEL without bindings: kept this small so that the JIT inlines the whole path into one frame; every
+        // parked task's frames are copied to the heap, so a frame less is memory saved per waiting task
         run.execute(this); // never throws; calls ran() before the handle completes
-    }
-
-    private void executeHoldingThePermit() {
-        Semaphore permit = env.permit();
-        permit.acquireUninterruptibly();
-        holding = true;
-        segmentStart = System.nanoTime();
-        try {
-            run.execute(this);
-        } finally {
-            if (holding) {
-                env.clock().step(run.name(), System.nanoTime() - segmentStart);
-                holding = false;
-                permit.release();
-            }
-        }
     }
 
     /**
@@ -152,13 +119,8 @@ public final class VirtualTaskContext extends BasicTaskContext implements Runnab
 
     private long pause() {
         long now = System.nanoTime();
-        if (waitDepth++ > 0) {
-            return now; // nested: the outer wait already handed the permit over and counts the time
-        }
-        if (holding) {
-            env.clock().step(run.name(), now - segmentStart);
-            holding = false;
-            env.permit().release();
+        if (waitDepth++ == 0) {
+            handOver(now); // nested waits: the outer one already handed the permit over and counts the time
         }
         return now;
     }
@@ -167,13 +129,92 @@ public final class VirtualTaskContext extends BasicTaskContext implements Runnab
         if (--waitDepth > 0) {
             return; // a nested wait (ctx.sleep inside ctx.blocking) ended; the outer one still waits
         }
-        Semaphore permit = env.permit();
-        if (permit != null) {
+        takeBack();
+        long now = System.nanoTime();
+        waitNanos += now - pausedAt;
+        resumed(now);
+    }
+
+    /** Outermost wait begins at {@code now}: LOOP mode hands the permit over. */
+    void handOver(long now) {
+    }
+
+    /** Outermost wait ends: LOOP mode takes the permit back (uninterruptibly). */
+    void takeBack() {
+    }
+
+    /** The task runs its own code again from {@code now}. */
+    void resumed(long now) {
+    }
+
+    /**
+     * LOOP mode, context bindings, or both. In LOOP mode the task holds the strategy's single fair permit whenever it
+     * runs its own code, and hands it over in {@link #sleep} and {@link #blocking} (asyncio's await points), so exactly
+     * one task runs at a time and waiting tasks resume in FIFO order. {@link #checkpoint()} stays a cancellation
+     * check: asyncio switches only at await. Getting the permit back is uninterruptible, so a task's own code,
+     * including its {@code finally} blocks, never runs without it; a cancellation that arrives meanwhile is seen right
+     * after, at the next check.
+     */
+    static final class Extended extends VirtualTaskContext {
+        private final ContextSnapshot bindings;
+        private boolean holding;
+        private long segmentStart;
+
+        Extended(TaskRun<?> run, Env env, ContextSnapshot bindings) {
+            super(run, env);
+            this.bindings = bindings;
+        }
+
+        @Override
+        void runTask() {
+            if (bindings != null) {
+                bindings.runWith(this::execute);
+            } else {
+                execute();
+            }
+        }
+
+        private void execute() {
+            Semaphore permit = env.permit();
+            if (permit == null) {
+                run.execute(this);
+                return;
+            }
             permit.acquireUninterruptibly();
             holding = true;
+            segmentStart = System.nanoTime();
+            try {
+                run.execute(this);
+            } finally {
+                if (holding) {
+                    env.clock().step(run.name(), System.nanoTime() - segmentStart);
+                    holding = false;
+                    permit.release();
+                }
+            }
         }
-        long now = System.nanoTime();
-        segmentStart = now;
-        waitNanos += now - pausedAt;
+
+        @Override
+        void handOver(long now) {
+            if (holding) {
+                env.clock().step(run.name(), now - segmentStart);
+                holding = false;
+                env.permit().release();
+            }
+        }
+
+        @Override
+        void takeBack() {
+            Semaphore permit = env.permit();
+            if (permit != null) {
+                permit.acquireUninterruptibly();
+                holding = true;
+            }
+        }
+
+        @Override
+        void resumed(long now) {
+            segmentStart = now;
+        }
     }
 }
