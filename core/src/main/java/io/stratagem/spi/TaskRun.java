@@ -72,7 +72,12 @@ public final class TaskRun<T> extends TaskHandle<T> {
     private volatile int phase = QUEUED;
     private volatile Throwable stopReason;
 
-    // Written before the phase CAS that publishes them (tryStart / finishPhase); read after reading phase.
+    // On the common path tryStart sets runner and startNanos just before the phase CAS that publishes them, and
+    // finishPhase clears runner and sets endNanos just after its CAS, inside the monitor and before the handle
+    // completes: release stores, as that CAS, monitor exit or completion orders them for anyone who reads phase or
+    // sees the handle done; a full fence each would buy nothing. Rare paths (a failed start, finishStopped) write them
+    // as volatiles. Every read is volatile and follows a read of phase (or isDone); a reader that finds phase FINISHED
+    // may still see endNanos at 0, and then uses the current time.
     private volatile long startNanos;
     private volatile long endNanos;
     private volatile Thread runner;
@@ -93,12 +98,18 @@ public final class TaskRun<T> extends TaskHandle<T> {
 
     private static final VarHandle PHASE;
     private static final VarHandle STOP_REASON;
+    private static final VarHandle START_NANOS;
+    private static final VarHandle END_NANOS;
+    private static final VarHandle RUNNER;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PHASE = l.findVarHandle(TaskRun.class, "phase", int.class);
             STOP_REASON = l.findVarHandle(TaskRun.class, "stopReason", Throwable.class);
+            START_NANOS = l.findVarHandle(TaskRun.class, "startNanos", long.class);
+            END_NANOS = l.findVarHandle(TaskRun.class, "endNanos", long.class);
+            RUNNER = l.findVarHandle(TaskRun.class, "runner", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -134,8 +145,8 @@ public final class TaskRun<T> extends TaskHandle<T> {
      * @return false if the run was withdrawn (or already started); the backend must then not run it
      */
     public boolean tryStart(Thread thread) {
-        runner = thread;
-        startNanos = System.nanoTime();
+        RUNNER.setRelease(this, thread); // published by the CAS below (see the fields)
+        START_NANOS.setRelease(this, System.nanoTime());
         if (PHASE.compareAndSet(this, QUEUED, RUNNING)) {
             return true;
         }
@@ -356,8 +367,8 @@ public final class TaskRun<T> extends TaskHandle<T> {
             if (!PHASE.compareAndSet(this, RUNNING, FINISHED)) {
                 return false;
             }
-            runner = null;
-            endNanos = System.nanoTime();
+            RUNNER.setRelease(this, null); // ordered by the monitor's exit and the handle's completion (see the fields)
+            END_NANOS.setRelease(this, System.nanoTime());
             return true;
         }
     }
@@ -365,7 +376,9 @@ public final class TaskRun<T> extends TaskHandle<T> {
     private void completeValue(T value) {
         Throwable reason = stopReason;
         if (reason == null) {
-            stage = null; // drops a provisional INTERRUPT from an interruptRunner call that no stop request made
+            if (stage != null) { // no longer changes once FINISHED; skipping the common no-op write saves a fence
+                stage = null; // drops a provisional INTERRUPT from an interruptRunner call that no stop request made
+            }
             super.complete(value);
         } else {
             stage = CancellationStage.IGNORED;
@@ -377,7 +390,9 @@ public final class TaskRun<T> extends TaskHandle<T> {
     private void completeFailed(Throwable failure) {
         Throwable reason = stopReason;
         if (reason == null) {
-            stage = null; // as in completeValue
+            if (stage != null) {
+                stage = null; // as in completeValue
+            }
             super.completeExceptionally(failure);
         } else {
             stage = stage == CancellationStage.INTERRUPT ? CancellationStage.INTERRUPT : CancellationStage.CHECKPOINT;
