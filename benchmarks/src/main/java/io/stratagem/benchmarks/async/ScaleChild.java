@@ -26,6 +26,9 @@ import java.util.concurrent.Future;
  */
 public final class ScaleChild {
 
+    /** Warm-up rounds before the measured one; override with {@code -Dstratagem.warmup=N}. */
+    private static final int WARMUP_ROUNDS = Integer.getInteger("stratagem.warmup", 5);
+
     private ScaleChild() {
     }
 
@@ -49,8 +52,9 @@ public final class ScaleChild {
                     wall = Math.min(wall, r.trivial(k));
                 }
             } else {
-                for (int i = 0; i < 3; i++) {
-                    // warm-up with short waits: JIT-compiles the path (kept small so peak RSS stays the measured run's)
+                for (int i = 0; i < WARMUP_ROUNDS; i++) {
+                    // warm-up with short waits, the same for every variant: JIT-compiles the path through C2 (kept to
+                    // 100k tasks a round so peak RSS stays the measured run's)
                     r.sleepers(Math.min(k, 100_000), Duration.ofMillis(50), null);
                 }
                 System.gc();
