@@ -1,6 +1,5 @@
 package io.stratagem.gil.internal;
 
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -11,15 +10,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * (an exchange, then a futex_wait that re-checks the word) likewise takes a mutex released meanwhile without
  * sleeping, which is what lets a GIL holder asked to drop signal while the asking thread is still entering its wait
  * (see {@code WaitQueue}); the JVM's own path to a park is longer, so the window is the same order, not the same
- * instructions.
+ * instructions. Its conditions are {@link FutexCond}s: a signal unparks the waiter at once, which then re-locks the
+ * mutex through the same path, as glibc's condition variable does (an AQS condition would wake it only at the
+ * signaller's unlock and re-park it whenever a spinning thread got the lock first).
  */
 public final class RealSubstrate implements Substrate {
 
     /** The one instance. */
     public static final RealSubstrate INSTANCE = new RealSubstrate();
-
-    // Interrupts swallowed by uninterruptible waits, to be re-asserted once the GIL operation completes.
-    private static final ThreadLocal<boolean[]> SWALLOWED = ThreadLocal.withInitial(() -> new boolean[1]);
 
     /** How long {@code Mutex.lock()} retries a held mutex before parking. */
     static final long LOCK_SPIN_NANOS = 10_000;
@@ -68,37 +66,7 @@ public final class RealSubstrate implements Substrate {
 
             @Override
             public Cond newCond() {
-                Condition c = lock.newCondition();
-                return new Cond() {
-                    @Override
-                    public long awaitNanos(long nanos) {
-                        try {
-                            return c.awaitNanos(nanos);
-                        } catch (InterruptedException e) {
-                            // CPython's take_gil cannot be interrupted: remember it, report a non-timeout wake-up
-                            SWALLOWED.get()[0] = true;
-                            return Math.max(1, nanos);
-                        }
-                    }
-
-                    @Override
-                    public void signal() {
-                        c.signal();
-                    }
-
-                    @Override
-                    public void signalAll() {
-                        c.signalAll();
-                    }
-
-                    @Override
-                    public boolean takeInterrupt() {
-                        boolean[] b = SWALLOWED.get();
-                        boolean was = b[0];
-                        b[0] = false;
-                        return was;
-                    }
-                };
+                return new FutexCond(this);
             }
         };
     }

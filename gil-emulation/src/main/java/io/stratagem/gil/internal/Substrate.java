@@ -2,9 +2,9 @@ package io.stratagem.gil.internal;
 
 /**
  * What the GIL policy ({@link GilCore}) needs from the world: a clock, one mutex with conditions, and ways to spend
- * time. {@link RealSubstrate} maps it onto {@code ReentrantLock}, {@code Condition} and {@code System.nanoTime};
- * the simulator ({@code sim.SimSubstrate}) onto a virtual clock and scripted threads, so the same policy code runs in
- * both and tests can assert exact numbers.
+ * time. {@link RealSubstrate} maps it onto {@code ReentrantLock}, glibc-like conditions ({@link FutexCond}) and
+ * {@code System.nanoTime}; the simulator ({@code sim.SimSubstrate}) onto a virtual clock and scripted threads, so the
+ * same policy code runs in both and tests can assert exact numbers.
  */
 public interface Substrate {
 
