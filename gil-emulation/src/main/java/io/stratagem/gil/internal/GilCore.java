@@ -8,7 +8,6 @@ import io.stratagem.gil.GlobalInterpreterLock.Mode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -49,7 +48,8 @@ public final class GilCore {
     /** Why a thread dropped the lock. */
     public enum Cause { FORCED, VOLUNTARY, TICK, FINAL }
 
-    private enum Context { ATTACH, AFTER_FORCED, AFTER_RELEASING, AFTER_TICK }
+    /** Why a thread takes the lock (for the wait histograms). */
+    enum Context { ATTACH, AFTER_FORCED, AFTER_RELEASING, AFTER_TICK }
 
     private final Substrate sub;
     private final String name;
@@ -266,19 +266,7 @@ public final class GilCore {
             if (contended) {
                 c.contendedAcquisitions++;
             }
-            long waited = now - waitStart;
-            switch (ctx) {
-                case ATTACH -> c.waitOnAttach.record(waited);
-                case AFTER_FORCED -> c.waitAfterForced.record(waited);
-                case AFTER_RELEASING -> {
-                    c.waitAfterReleasing.record(waited);
-                    c.releasingReturns++;
-                    if (waited >= intervalNanos) {
-                        c.releasingWaitedInterval++;
-                    }
-                }
-                case AFTER_TICK -> { }
-            }
+            c.took(ctx, now - waitStart, intervalNanos);
             ledger.transition(a, Attachment.HOLDING, now);
             a.clearBits(Attachment.REQUEST | Attachment.NOT_HOLDING);
             if (probe != null) {
@@ -366,20 +354,7 @@ public final class GilCore {
             long now = sub.nanoTime();
             holder = null;
             lastHolder = a;
-            long held = now - holdStart;
-            c.heldNanos += held;
-            switch (cause) {
-                case FORCED -> {
-                    c.forcedDrops++;
-                    a.record.forcedDrops++;
-                    c.holdForced.record(held);
-                }
-                case VOLUNTARY, TICK -> {
-                    c.voluntaryDrops++;
-                    c.holdVoluntary.record(held);
-                }
-                case FINAL -> c.finalDrops++;
-            }
+            c.dropped(cause, now - holdStart, a.record);
             a.setBits(Attachment.NOT_HOLDING);
             queue.signalOne();
             if (probe != null) {
@@ -512,14 +487,7 @@ public final class GilCore {
             long now = sub.nanoTime();
             long start = ledger.startNanos();
             long held = c.heldNanos + (holder != null ? now - Math.max(holdStart, start) : 0);
-            return new GilStats(mode, Duration.ofNanos(intervalNanos), now - start, c.acquisitions,
-                    c.contendedAcquisitions, c.switches, c.dropRequests, c.forcedDrops, c.voluntaryDrops,
-                    c.finalDrops, c.handoffWaits, c.handoffTimeouts, c.timedWaitTimeouts, c.timeoutsWithoutRequest,
-                    c.nonTimeoutWakeups, c.lostRaces, queue.awakeWakes(), c.legacyRetakes, c.futileWakeups, c.watchdogWarnings,
-                    c.deadHolderReleases, c.releasingReturns, c.releasingWaitedInterval, held,
-                    c.holdForced.summary(), c.holdVoluntary.summary(), c.waitAfterReleasing.summary(),
-                    c.waitAfterForced.summary(), c.waitOnAttach.summary(), c.handoffWait.summary(),
-                    c.released.summary(), ledger.threadStats());
+            return c.snapshot(mode, intervalNanos, now - start, held, queue.awakeWakes(), ledger.threadStats());
         } finally {
             m.unlock();
         }
