@@ -30,9 +30,13 @@ import java.util.Objects;
  *   <tr><td>{@code gilSwitchIntervalNanos}</td><td>5 ms</td><td>how long a thread keeps the GIL before it must
  *       offer it ({@code sys.getswitchinterval()})</td></tr>
  *   <tr><td>{@code virtualThreadStartNanos}</td><td>5 µs</td><td>starting and ending one virtual thread; with
- *       {@code threadHandoffNanos}, the async backend's per-task cost when its own probe is not installed</td></tr>
- *   <tr><td>{@code asyncTaskOverheadNanos}</td><td>10 µs</td><td>the whole per-task cost of the async backend
- *       (its virtual thread, scheduling on the loop or a carrier, completion), amortised over a batch</td></tr>
+ *       {@code threadHandoffNanos}, the async backend's per-task costs when its own probe is not installed</td></tr>
+ *   <tr><td>{@code asyncLoopTaskNanos}</td><td>5 µs</td><td>the whole per-task cost of the async backend in
+ *       {@code LOOP} mode ({@code PYTHON}): its virtual thread, its turns on the one loop, its completion; wall time
+ *       per task of a batch of empty tasks submitted together (median of a few warmed-up rounds)</td></tr>
+ *   <tr><td>{@code asyncParallelTaskNanos}</td><td>3 µs</td><td>the same in {@code PARALLEL} mode ({@code JVM}):
+ *       wall time per task of such a batch, so the carriers' parallelism and the submitting thread are already in
+ *       it</td></tr>
  *   <tr><td>{@code loopHandoffNanos}</td><td>100 µs</td><td>handing the event loop ({@code LOOP} mode) from one
  *       task that computes to the next one queued for it</td></tr>
  *   <tr><td>{@code loopResumeNanos}</td><td>5 µs</td><td>a task taking the event loop back after a wait
@@ -56,7 +60,8 @@ import java.util.Objects;
  * @param gilSwitchIntervalNanos      see the table
  * @param gilWaiterSwitchNanos        see the table
  * @param virtualThreadStartNanos     see the table
- * @param asyncTaskOverheadNanos      see the table
+ * @param asyncLoopTaskNanos          see the table
+ * @param asyncParallelTaskNanos      see the table
  * @param loopHandoffNanos            see the table
  * @param loopResumeNanos             see the table
  * @param asyncRunStartNanos          see the table
@@ -68,7 +73,8 @@ import java.util.Objects;
  */
 public record Calibration(double threadStartNanos, double threadRunStartNanos, double threadHandoffNanos,
                           double gilSwitchNanos, double gilSwitchIntervalNanos, double gilWaiterSwitchNanos,
-                          double virtualThreadStartNanos, double asyncTaskOverheadNanos, double loopHandoffNanos,
+                          double virtualThreadStartNanos, double asyncLoopTaskNanos,
+                          double asyncParallelTaskNanos, double loopHandoffNanos,
                           double loopResumeNanos, double asyncRunStartNanos, double workerStartNanos,
                           double pipeRoundTripNanos, double pipeBytesPerSecond, double serializationBytesPerSecond,
                           boolean measured) {
@@ -81,7 +87,7 @@ public record Calibration(double threadStartNanos, double threadRunStartNanos, d
     public static final double MAX_BYTES_PER_SECOND = 1e12;
 
     private static final Calibration DEFAULTS = new Calibration(60_000, 2_000_000, 30_000, 100_000, 5_000_000,
-            2_000, 5_000, 10_000, 100_000, 5_000, 500_000, 400_000_000, 300_000, 200e6, 500e6, false);
+            2_000, 5_000, 5_000, 3_000, 100_000, 5_000, 500_000, 400_000_000, 300_000, 200e6, 500e6, false);
 
     public Calibration {
         checkNanos("threadStartNanos", threadStartNanos);
@@ -95,7 +101,8 @@ public record Calibration(double threadStartNanos, double threadRunStartNanos, d
         }
         checkNanos("gilWaiterSwitchNanos", gilWaiterSwitchNanos);
         checkNanos("virtualThreadStartNanos", virtualThreadStartNanos);
-        checkNanos("asyncTaskOverheadNanos", asyncTaskOverheadNanos);
+        checkNanos("asyncLoopTaskNanos", asyncLoopTaskNanos);
+        checkNanos("asyncParallelTaskNanos", asyncParallelTaskNanos);
         checkNanos("loopHandoffNanos", loopHandoffNanos);
         checkNanos("loopResumeNanos", loopResumeNanos);
         checkNanos("asyncRunStartNanos", asyncRunStartNanos);
@@ -120,7 +127,8 @@ public record Calibration(double threadStartNanos, double threadRunStartNanos, d
         m.put("gilSwitchIntervalNanos", gilSwitchIntervalNanos);
         m.put("gilWaiterSwitchNanos", gilWaiterSwitchNanos);
         m.put("virtualThreadStartNanos", virtualThreadStartNanos);
-        m.put("asyncTaskOverheadNanos", asyncTaskOverheadNanos);
+        m.put("asyncLoopTaskNanos", asyncLoopTaskNanos);
+        m.put("asyncParallelTaskNanos", asyncParallelTaskNanos);
         m.put("loopHandoffNanos", loopHandoffNanos);
         m.put("loopResumeNanos", loopResumeNanos);
         m.put("asyncRunStartNanos", asyncRunStartNanos);
@@ -149,7 +157,8 @@ public record Calibration(double threadStartNanos, double threadRunStartNanos, d
         }
         return new Calibration(m.get("threadStartNanos"), m.get("threadRunStartNanos"), m.get("threadHandoffNanos"),
                 m.get("gilSwitchNanos"), m.get("gilSwitchIntervalNanos"), m.get("gilWaiterSwitchNanos"),
-                m.get("virtualThreadStartNanos"), m.get("asyncTaskOverheadNanos"), m.get("loopHandoffNanos"),
+                m.get("virtualThreadStartNanos"), m.get("asyncLoopTaskNanos"), m.get("asyncParallelTaskNanos"),
+                m.get("loopHandoffNanos"),
                 m.get("loopResumeNanos"), m.get("asyncRunStartNanos"), m.get("workerStartNanos"),
                 m.get("pipeRoundTripNanos"), m.get("pipeBytesPerSecond"), m.get("serializationBytesPerSecond"),
                 measured || !values.isEmpty());

@@ -58,9 +58,10 @@ class CalibratorTest {
                 probe(Backend.GIL_THREADS, b -> {
                     throw new IllegalStateException("no GIL today");
                 }),
-                probe(Backend.ASYNC, b -> Map.of("asyncTaskOverheadNanos", 4e3))));
+                probe(Backend.ASYNC, b -> Map.of("asyncLoopTaskNanos", 4e3, "asyncParallelTaskNanos", 2e3))));
         assertEquals(D.gilSwitchNanos(), c.gilSwitchNanos());
-        assertEquals(4e3, c.asyncTaskOverheadNanos());
+        assertEquals(4e3, c.asyncLoopTaskNanos());
+        assertEquals(2e3, c.asyncParallelTaskNanos());
     }
 
     @Test

@@ -93,6 +93,23 @@ class ClassifierPropertiesTest {
     }
 
     @Property(tries = 300)
+    void eachAsyncModePaysItsOwnPerTaskCost_andADearerOneNeverLowersItsPrediction(
+            @ForAll("profiles") Profile p, @ForAll("workloads") Workload w, @ForAll("environments") Environment env,
+            @ForAll Semantics sem, @ForAll @DoubleRange(min = 0, max = 1e6) double extra) {
+        Calibration cal = env.calibration();
+        String own = sem == Semantics.PYTHON ? "asyncLoopTaskNanos" : "asyncParallelTaskNanos";
+        String other = sem == Semantics.PYTHON ? "asyncParallelTaskNanos" : "asyncLoopTaskNanos";
+        Calibration dearer = cal.with(Map.of(own, cal.asMap().get(own) + extra));
+        Calibration otherDearer = cal.with(Map.of(other, cal.asMap().get(other) + extra));
+        Estimate base = CostModel.estimate(Backend.ASYNC, p, w, env.cores(), cal, sem, false);
+        Estimate more = CostModel.estimate(Backend.ASYNC, p, w, env.cores(), dearer, sem, false);
+        assertTrue(more.makespan() >= base.makespan(), () -> base + " -> " + more);
+        // the other mode's cost is never charged to this one
+        assertEquals(base.makespan(),
+                CostModel.estimate(Backend.ASYNC, p, w, env.cores(), otherDearer, sem, false).makespan());
+    }
+
+    @Property(tries = 300)
     void aDearerRunStart_neverLowersAPrediction_andAWarmBackendNeverPaysIt(
             @ForAll("profiles") Profile p, @ForAll("workloads") Workload w, @ForAll("environments") Environment env,
             @ForAll Semantics sem, @ForAll @DoubleRange(min = 0, max = 10e9) double extra) {
@@ -227,14 +244,14 @@ class ClassifierPropertiesTest {
         Arbitrary<Calibration> cal = Combinators.combine(
                 Arbitraries.doubles().between(1e3, 200e3),     // thread hand-off
                 Arbitraries.doubles().between(1e3, 1e6),       // GIL switch
-                Arbitraries.doubles().between(1e3, 1e6),       // virtual thread + async overhead
+                Arbitraries.doubles().between(1e3, 1e6),       // async per-task cost, LOOP mode
                 Arbitraries.doubles().between(10e6, 3e9),      // worker start
                 Arbitraries.doubles().between(0, 10e6),        // pipe round trip above the hand-off
                 Arbitraries.doubles().between(1e6, 10e9),      // pipe bandwidth
                 Arbitraries.doubles().between(1e6, 10e9),      // serialization
                 runCosts())
                 .as((h, g, a, s, rt, bw, ser, run) -> Calibration.defaults().with(Map.of("threadHandoffNanos", h,
-                        "gilSwitchNanos", g, "asyncTaskOverheadNanos", a, "workerStartNanos", s,
+                        "gilSwitchNanos", g, "asyncLoopTaskNanos", a, "workerStartNanos", s,
                         "pipeRoundTripNanos", h + rt, "pipeBytesPerSecond", bw, "serializationBytesPerSecond", ser))
                         .with(run));
         return Combinators.combine(Arbitraries.integers().between(1, 64), Arbitraries.oneOf(
@@ -247,8 +264,9 @@ class ClassifierPropertiesTest {
                 Arbitraries.doubles().between(0, 50e6),        // thread pool run start
                 Arbitraries.doubles().between(0, 50e6),        // async run start
                 Arbitraries.doubles().between(0, 200e3),       // GIL hand-over cost per further waiter
-                Arbitraries.doubles().between(0, 1e6))         // taking the loop back after a wait
-                .as((t, a, gw, lr) -> Map.of("threadRunStartNanos", t, "asyncRunStartNanos", a,
-                        "gilWaiterSwitchNanos", gw, "loopResumeNanos", lr));
+                Arbitraries.doubles().between(0, 1e6),         // taking the loop back after a wait
+                Arbitraries.doubles().between(1e2, 1e6))       // async per-task cost, PARALLEL mode
+                .as((t, a, gw, lr, ap) -> Map.of("threadRunStartNanos", t, "asyncRunStartNanos", a,
+                        "gilWaiterSwitchNanos", gw, "loopResumeNanos", lr, "asyncParallelTaskNanos", ap));
     }
 }

@@ -54,7 +54,7 @@ class ValuesTest {
         assertEquals(Calibration.defaults().pipeRoundTripNanos(), c.pipeRoundTripNanos());
         assertTrue(c.measured());
         assertFalse(Calibration.defaults().with(Map.of()).measured());
-        assertEquals(15, c.asMap().size());
+        assertEquals(16, c.asMap().size());
     }
 
     @Test

@@ -114,8 +114,9 @@ public final class Calibrator {
         } else {
             log.warn("calibration: no time left for the run costs; they keep their defaults");
         }
-        // without the async backend's own probe, its per-task cost is a virtual thread plus a hand-off
-        values.putIfAbsent("asyncTaskOverheadNanos", vthread + values.get("threadHandoffNanos"));
+        // without the async backend's own probe, its per-task cost is a virtual thread plus a hand-off in either mode
+        values.putIfAbsent("asyncLoopTaskNanos", vthread + values.get("threadHandoffNanos"));
+        values.putIfAbsent("asyncParallelTaskNanos", vthread + values.get("threadHandoffNanos"));
         Calibration c = Calibration.defaults().with(values);
         log.info("calibration measured in {} ms: {}", (System.nanoTime() - start) / 1_000_000, c.asMap());
         return c;

@@ -28,8 +28,9 @@ import static io.stratagem.internal.classify.Units.time;
  *       ({@code PYTHON}) runs one task at a time: {@code N·c + w}, plus a loop hand-off between tasks that compute
  *       and a resume on the loop after each wait;
  *       {@code PARALLEL} ({@code JVM}) spreads CPU over
- *       the {@code K} carriers: {@code max(N·c/K, c) + w}. Plus the backend's measured per-task cost and the run's
- *       fixed start-up ({@code asyncRunStartNanos}).</li>
+ *       the {@code K} carriers: {@code max(N·c/K, c) + w}. Plus the backend's measured per-task cost in that mode
+ *       ({@code asyncLoopTaskNanos} or {@code asyncParallelTaskNanos}, each the wall time per task of a batch) and
+ *       the run's fixed start-up ({@code asyncRunStartNanos}).</li>
  *   <li><b>Process pool</b> ({@code P = K} workers): worker start-up, then each worker runs its share one after
  *       another, each task paying a pipe round trip and its payload at the pipe bandwidth:
  *       {@code ceil(N/P)·(c + w + transfer)}, never less than the CPU spread over the cores or the payload through
@@ -52,6 +53,15 @@ public final class CostModel {
     }
 
     private CostModel() {
+    }
+
+    /**
+     * The async backend's measured per-task cost in the mode {@code sem} runs it in: {@code asyncLoopTaskNanos} for
+     * {@link Semantics#PYTHON} ({@code LOOP}), {@code asyncParallelTaskNanos} for {@link Semantics#JVM}
+     * ({@code PARALLEL}). Both are wall time per task of a batch, so neither is divided by the cores again.
+     */
+    public static double asyncTaskNanos(Calibration cal, Semantics sem) {
+        return sem == Semantics.PYTHON ? cal.asyncLoopTaskNanos() : cal.asyncParallelTaskNanos();
     }
 
     /** Estimates for every backend, none of them warm. */
@@ -141,7 +151,7 @@ public final class CostModel {
         double startup = warm ? 0 : cal.asyncRunStartNanos();
         double c = p.cpuTime().toNanos();
         double w = p.waitTime().toNanos();
-        double perTask = cal.asyncTaskOverheadNanos();
+        double perTask = asyncTaskNanos(cal, sem);
         if (sem == Semantics.PYTHON) {
             double compute = n * c + w;
             // tasks that compute queue for the loop; each one hands it to the next; a task that waits must take the
@@ -153,7 +163,8 @@ public final class CostModel {
                             + time(w) + ") = " + time(compute));
         }
         double compute = Math.max(n * c / cores, c) + w;
-        double overhead = n * perTask / cores;
+        // measured as wall time per task of a batch on all the carriers: already spread over the cores
+        double overhead = n * perTask;
         return new Estimate(Backend.ASYNC, startup + compute + overhead, compute, overhead, 0, startup,
                 Math.min(n, cores),
                 "virtual threads over " + cores + " carrier(s): " + time(compute));

@@ -38,7 +38,7 @@ public final class Reasons {
             r.add("Waiting " + time(w) + " per task dominates (CPU " + time(c) + ", " + percent(p.cpuShare())
                     + "); " + tasks + " on " + env.cores() + " core(s).");
         }
-        double overhead = Math.min(env.calibration().threadHandoffNanos(), env.calibration().asyncTaskOverheadNanos());
+        double overhead = Math.min(env.calibration().threadHandoffNanos(), CostModel.asyncTaskNanos(env.calibration(), sem));
         if (c + w > 0 && c + w < 4 * overhead) {
             r.add("The tasks are short: " + time(c + w) + " of work against at least " + time(overhead)
                     + " of scheduling each, so overhead dominates.");
