@@ -38,7 +38,7 @@ public final class Calibrator {
     /** How long a full calibration may take. */
     public static final Duration TOTAL_BUDGET = Duration.ofMillis(2000);
     /** The part of the budget kept for {@link RunCosts}, measured last so the backends' classes are loaded. */
-    public static final double RUN_COSTS_SHARE = 0.25;
+    public static final double RUN_COSTS_SHARE = 0.35;
 
     private static final Logger log = LoggerFactory.getLogger(Calibrator.class);
     private static final ReentrantLock LOCK = new ReentrantLock();

@@ -23,13 +23,16 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code threadRunStartNanos}, {@code asyncRunStartNanos}: the fixed cost of one run, the time from creating
  *       a strategy to the end of its first empty task. The median over a few fresh strategies, alternating
- *       {@code PYTHON} and {@code JVM} semantics, after one discarded run that loads the backend's classes (paid
- *       once per JVM, not per run). A median, not the fastest: thread wake-ups make the cost vary from run to run,
- *       and a prediction should match a typical run. The process pool's counterpart is its probe's
+ *       {@code PYTHON} and {@code JVM} semantics, after a few discarded runs that load the backend's classes and
+ *       warm its creation path (paid once per JVM, not per run). Each timed run starts after {@link #IDLE} without work, as a batch usually
+ *       starts: idle carriers and cores wake slower than busy ones (the async backend's start-up measured about
+ *       0.4 ms back to back, 1.3 ms after 20 ms idle). A median, not the fastest: thread wake-ups make the cost vary
+ *       from run to run, and a prediction should match a typical run. The process pool's counterpart is its probe's
  *       {@code workerStartNanos}.</li>
  *   <li>{@code loopResumeNanos}: on one {@code LOOP} async strategy, a batch of tasks that wait together against
  *       the same batch of empty tasks; the difference beyond the wait, per task, is what taking the loop back costs
- *       when the wake-ups queue for it. The fastest of two rounds each.</li>
+ *       when the wake-ups queue for it. The median of a few rounds after a warm-up round (in a fresh JVM the
+ *       timer and resume paths are cold).</li>
  *   <li>{@code gilWaiterSwitchNanos}: on one {@code PYTHON} thread pool, the cost of a GIL hand-over with as many
  *       CPU-bound tasks as the pool has threads, against the same with two; the difference divided by the extra
  *       waiters. Each term is the fastest of its rounds, since other processes only ever add time.</li>
@@ -38,11 +41,17 @@ import java.util.Optional;
  */
 final class RunCosts {
 
-    /** Fresh runs per backend, after the discarded first one. */
-    private static final int RUNS = 6;
+    /** Fresh runs per backend that are timed, after the discarded ones. */
+    private static final int RUNS = 5;
+    /** Discarded runs first, back to back: they load the backend's classes and warm its creation path. */
+    private static final int WARM_RUNS = 6;
+    /** The pause before each timed run, so it starts from idle like a batch run does. */
+    static final Duration IDLE = Duration.ofMillis(20);
     /** Tasks in the loop-resume batches, and their wait: longer than submitting them all takes. */
     private static final int RESUMERS = 500;
     private static final Duration RESUME_WAIT = Duration.ofMillis(10);
+    /** Timed rounds of the loop-resume measurement, after a warm-up round. */
+    private static final int RESUME_ROUNDS = 3;
     /** CPU per task of the GIL measurement: a few switch intervals, so every task is switched out several times. */
     private static final Duration WORK = Duration.ofMillis(15);
 
@@ -76,8 +85,11 @@ final class RunCosts {
         double[] took = new double[RUNS];
         int n = 0;
         try {
-            for (int run = -1; run < RUNS && System.nanoTime() - deadline < 0; run++) {
-                Semantics sem = Semantics.values()[(run + 2) % Semantics.values().length];
+            for (int run = -WARM_RUNS; run < RUNS && System.nanoTime() - deadline < 0; run++) {
+                Semantics sem = Semantics.values()[(run + 2 * WARM_RUNS) % Semantics.values().length];
+                if (run >= 0 && !idle()) {
+                    break;
+                }
                 long t0 = System.nanoTime();
                 Strategy s = factory.create(b, new StrategyOptions(sem, 0, Map.of()));
                 try {
@@ -95,10 +107,26 @@ final class RunCosts {
         if (n == 0) {
             return Optional.empty();
         }
-        double[] sorted = Arrays.copyOf(took, n);
-        Arrays.sort(sorted);
-        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        return Optional.of(Math.min(median, Calibration.MAX_NANOS));
+        return Optional.of(Math.min(median(Arrays.copyOf(took, n)), Calibration.MAX_NANOS));
+    }
+
+    /** The median of {@code v}, not empty (the mean of the middle two for an even count). */
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int h = s.length / 2;
+        return s.length % 2 == 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+    }
+
+    /** Sleeps {@link #IDLE}; false (interrupt status kept) if interrupted. */
+    private static boolean idle() {
+        try {
+            Thread.sleep(IDLE);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static Optional<Double> loopResume(Factory factory, long deadline) {
@@ -106,16 +134,19 @@ final class RunCosts {
             return Optional.empty();
         }
         try (Strategy s = factory.create(Backend.ASYNC, new StrategyOptions(Semantics.PYTHON, 0, Map.of()))) {
-            long empty = Long.MAX_VALUE;
-            long waiting = Long.MAX_VALUE;
-            for (int round = 0; round < 2 && (round == 0 || System.nanoTime() - deadline < 0); round++) {
-                empty = Math.min(empty, batch(s, ctx -> 1));
-                waiting = Math.min(waiting, batch(s, ctx -> {
-                    ctx.sleep(RESUME_WAIT);
-                    return 1;
-                }));
+            io.stratagem.Task<Integer> sleeper = ctx -> {
+                ctx.sleep(RESUME_WAIT);
+                return 1;
+            };
+            batch(s, ctx -> 1); // warm-up: the loop's timer and resume paths are cold in a fresh JVM
+            batch(s, sleeper);
+            double[] extra = new double[RESUME_ROUNDS];
+            int k = 0;
+            for (; k < RESUME_ROUNDS && (k == 0 || System.nanoTime() - deadline < 0); k++) {
+                long empty = batch(s, ctx -> 1);
+                extra[k] = batch(s, sleeper) - RESUME_WAIT.toNanos() - empty;
             }
-            double perTask = Math.max(0, waiting - RESUME_WAIT.toNanos() - empty) / (double) RESUMERS;
+            double perTask = Math.max(0, median(Arrays.copyOf(extra, k))) / RESUMERS;
             return Optional.of(Math.min(perTask, Calibration.MAX_NANOS));
         } catch (BackendNotAvailableException e) {
             return Optional.empty();

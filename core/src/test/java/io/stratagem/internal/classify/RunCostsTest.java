@@ -40,9 +40,9 @@ class RunCostsTest {
         m.values().forEach(v -> assertTrue(v >= 0 && v < 60e9, m::toString));
         assertTrue(options.stream().anyMatch(o -> o.semantics() == Semantics.PYTHON));
         assertTrue(options.stream().anyMatch(o -> o.semantics() == Semantics.JVM));
-        // one discarded run and six measured ones per in-process backend, one strategy each for the loop's resume
+        // six discarded runs and five measured ones (each after an idle pause) per in-process backend, one strategy each for the loop's resume
         // and the GIL's waiters
-        assertEquals(2 * 7 + 2, created.size());
+        assertEquals(2 * 11 + 2, created.size());
         created.forEach(s -> assertTrue(s.isShutdown(), s::toString));
     }
 
