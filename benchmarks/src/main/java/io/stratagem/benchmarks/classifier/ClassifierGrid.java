@@ -24,7 +24,8 @@ import java.util.Map;
  * against the measured makespan of the recommended backend.
  *
  * <p>Makespan is measured as the model predicts it: from creating the strategy (worker start-up included) until
- * the last task has ended; closing is not timed. Run with the JDK 25 java and the benchmarks class path:
+ * the last task has ended; closing is not timed. Short cells are the median of several runs ({@link #measure}). Run
+ * with the JDK 25 java and the benchmarks class path:
  * {@code java -cp ... io.stratagem.benchmarks.classifier.ClassifierGrid [quick]}.
  */
 public final class ClassifierGrid {
@@ -61,7 +62,17 @@ public final class ClassifierGrid {
             new Cell(0, 0, 1 << 20, 100),
             new Cell(50, 0, 1 << 20, 20));
 
+    /** Runs of every backend in every cell, at least. */
     static final int REPS = Integer.getInteger("grid.reps", 2);
+    /** A backend's runs in a cell repeat until they total this much measured time (or {@link #MAX_REPS})... */
+    static final double MIN_TOTAL_SECONDS = Integer.getInteger("grid.minTotalMs", 200) / 1e3;
+    /** ...or until this many runs: a cell of a few milliseconds is then the median of this many. */
+    static final int MAX_REPS = Integer.getInteger("grid.maxReps", 9);
+    /**
+     * The pause before every run, so each starts from an idle machine as a batch usually does, whatever ran before
+     * it (the calibration measures the run start-ups the same way; back to back they are cheaper).
+     */
+    static final long IDLE_MS = Integer.getInteger("grid.idleMs", 20);
 
     static final List<Cell> QUICK = List.of(GRID.get(0), GRID.get(5), GRID.get(9), GRID.get(12));
 
@@ -88,13 +99,7 @@ public final class ClassifierGrid {
         List<Row> rows = new ArrayList<>();
         for (Semantics sem : Semantics.values()) {
             for (Cell cell : grid) {
-                // the fastest of REPS interleaved runs: on a shared machine, the one least disturbed
-                Map<Backend, Double> m = new EnumMap<>(Backend.class);
-                for (int rep = 0; rep < REPS; rep++) {
-                    for (Backend b : Backend.values()) {
-                        m.merge(b, run(b, sem, cell), Math::min);
-                    }
-                }
+                Map<Backend, Double> m = measure(sem, cell);
                 Recommendation rec = Classifier.create().recommend(cell.profile(), Workload.batch(cell.tasks()), env,
                         sem);
                 Row row = new Row(cell, sem, m, rec);
@@ -111,8 +116,44 @@ public final class ClassifierGrid {
                 rows.size(), 100.0 * close / rows.size(), (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * Every backend's makespan for the cell: the median of its runs, interleaved round by round across the backends.
+     * One rule for every backend: it runs at least {@link #REPS} times, and again while its runs total less than
+     * {@link #MIN_TOTAL_SECONDS}, up to {@link #MAX_REPS} runs. A run of a few milliseconds is dominated by a wake-up
+     * or a timer tick going one way or the other; the median of several is the typical run the model predicts,
+     * while a run that alone takes long enough is measured once, as before.
+     */
+    static Map<Backend, Double> measure(Semantics sem, Cell cell) throws InterruptedException {
+        Map<Backend, List<Double>> runs = new EnumMap<>(Backend.class);
+        for (Backend b : Backend.values()) {
+            runs.put(b, new ArrayList<>());
+        }
+        boolean more = true;
+        while (more) {
+            more = false;
+            for (Backend b : Backend.values()) {
+                List<Double> r = runs.get(b);
+                double total = r.stream().mapToDouble(Double::doubleValue).sum();
+                if (r.size() < REPS || (total < MIN_TOTAL_SECONDS && r.size() < MAX_REPS)) {
+                    r.add(run(b, sem, cell));
+                    more = true;
+                }
+            }
+        }
+        Map<Backend, Double> m = new EnumMap<>(Backend.class);
+        runs.forEach((b, r) -> m.put(b, median(r)));
+        return m;
+    }
+
+    static double median(List<Double> v) {
+        double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int h = s.length / 2;
+        return s.length % 2 == 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+    }
+
     /** Seconds from creating the strategy until the last task of the cell has ended. */
-    static double run(Backend b, Semantics sem, Cell cell) {
+    static double run(Backend b, Semantics sem, Cell cell) throws InterruptedException {
+        Thread.sleep(IDLE_MS);
         Work task = Work.of("grid", Duration.ofNanos(Math.round(cell.cpuMs() * 1e6)),
                 Duration.ofNanos(Math.round(cell.waitMs() * 1e6)), cell.inBytes(), 0);
         long t0 = System.nanoTime();
