@@ -190,4 +190,20 @@ final class PoolTasks {
             return 0;
         };
     }
+
+    /** Starts a {@code sleep} process (a child of the worker), writes its pid to {@code file}, then spins forever. */
+    static Task<Integer> spawnChildThenSpin(String file) {
+        return ctx -> {
+            Process child = new ProcessBuilder("sleep", "600").start();
+            Files.writeString(Path.of(file), Long.toString(child.pid()));
+            while (true) {
+                Thread.onSpinWait(); // ignores checkpoints and interrupts: only a kill stops it
+            }
+        };
+    }
+
+    /** The worker JVM's command-line arguments. */
+    static Task<String> jvmArguments() {
+        return ctx -> String.join(" ", ProcessHandle.current().info().arguments().orElse(new String[0]));
+    }
 }

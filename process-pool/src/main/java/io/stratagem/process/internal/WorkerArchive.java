@@ -3,16 +3,27 @@ package io.stratagem.process.internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.InputStreamReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.DirectoryStream;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -22,16 +33,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A worker's start is mostly the JVM loading, linking and initializing the same few hundred classes every time (the
  * protocol, serialization, the lambda machinery), then interpreting cold code. An AOT cache holds those classes
  * already loaded and linked, and the method profiles of a training run. The first worker of a pool that finds no cache
- * for its exact set-up is the training run: it starts with {@code -XX:AOTCacheOutput} pointing at a private temporary
- * file, and when it exits the JVM writes the cache there (in a child JVM the worker waits for: that worker's exit takes
- * a second or two longer, once). When the worker is gone the file is moved atomically to its final name, so a worker
- * never maps a half-written cache; later workers, in this JVM and in later runs, start with {@code -XX:AOTCache}.
+ * for its exact set-up is the training run: it starts with {@code -XX:AOTMode=record}, and when it exits the JVM writes
+ * its training configuration to a private temporary file. The pool then assembles the cache from it
+ * ({@code -XX:AOTMode=create}, a second or two, once) in a JVM that is the pool's own child, killed and reaped like a
+ * worker (never the one-step {@code -XX:AOTCacheOutput}, whose assembly is a child of the worker that a kill of the
+ * worker would orphan). The file is moved atomically to its final name, so a worker never maps a half-written cache;
+ * later workers, in this JVM and in later runs, start with {@code -XX:AOTCache}.
  *
  * <p>The cache's name is a hash of everything the JVM validates it against (the JDK, the class path with each jar's
  * size and modification time, the JVM options), so a rebuilt jar or another option means another file, never a stale
  * one; the JVM checks again on mapping and, on any mismatch, starts without the cache and says so on stderr. The cache
  * lives in the per-user cache directory ({@code $XDG_CACHE_HOME/stratagem}, else {@code ~/.cache/stratagem}; the
- * system property {@code stratagem.worker.cacheDir} overrides it).
+ * system property {@code stratagem.worker.cacheDir} overrides it). Each cache is ~10-15 MB: when a pool starts, caches
+ * not used (a worker started from them) for 30 days are deleted, and all but the 8 most recently used.
  *
  * <p>It is off when it cannot help or could conflict: a JDK older than 25 or another {@code java} than this JVM's
  * own (the options' availability is judged from this JVM), a class path with a directory (the JVM archives classes
@@ -45,6 +59,11 @@ final class WorkerArchive {
     private static final List<String> CONFLICTING = List.of("-Xshare", "-XX:SharedArchiveFile", "-XX:AOT",
             "-XX:ArchiveClassesAtExit", "-XX:+AutoCreateSharedArchive", "-XX:SharedClassListFile",
             "-XX:DumpLoadedClassList", "-XX:+RecordDynamicDumpInfo");
+
+    /** Caches not used for this long are deleted when a pool starts. */
+    static final Duration MAX_AGE = Duration.ofDays(30);
+    /** At most this many caches are kept (the most recently used). */
+    static final int KEEP = 8;
 
     private final String poolName;
     private final Path cache;                                    // null: disabled
@@ -106,6 +125,7 @@ final class WorkerArchive {
             log.debug("{}: no automatic AOT cache for workers: cannot create {}: {}", config.name(), dir, e.toString());
             return new WorkerArchive(config.name(), null);
         }
+        prune(dir, System.currentTimeMillis());
         return new WorkerArchive(config.name(), dir.resolve("stratagem-worker-" + key + ".aot"));
     }
 
@@ -141,51 +161,183 @@ final class WorkerArchive {
     }
 
     /**
-     * The options for a worker about to start: use the cache if there is one; else, if this pool has not tried
-     * yet, make this worker the training run (a training run that fails, say killed, is not repeated by this pool).
+     * The options for a worker about to start: use the cache if there is one (touching it, so pruning sees it used);
+     * else, if this pool has not tried yet, make this worker the training run (a training run that fails, say killed,
+     * is not repeated by this pool).
      */
     List<String> optionsFor(int workerId) {
         if (cache == null) {
             return List.of();
         }
         if (Files.isRegularFile(cache)) {
+            touch(cache);
             return List.of("-XX:AOTCache=" + cache);
         }
         if (trained.compareAndSet(false, true)) {
             log.debug("{}: worker {} is the training run of the workers' AOT cache {}", poolName, workerId, cache);
-            // -Xlog:aot: the training run lists every class it skips as a warning; only errors are news.
-            return List.of("-XX:AOTCacheOutput=" + trainingOutput(workerId), "-Xlog:aot*=error:stderr");
+            // Record only: the JVM writes the configuration in-process at exit. The one-step -XX:AOTCacheOutput would
+            // fork a child JVM at exit to assemble the cache, which a kill of the worker would leave orphaned; the
+            // pool runs that step itself instead (assemble), as its own child. -Xlog:aot: the training run lists
+            // every class it skips as a warning; only errors are news.
+            return List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + configuration(workerId),
+                    "-Xlog:aot*=error:stderr");
         }
         return List.of();
     }
 
-    private Path trainingOutput(int workerId) {
+    /** Whether {@code options} (from {@link #optionsFor}) make a worker the training run. */
+    static boolean isTraining(List<String> options) {
+        return !options.isEmpty() && options.get(0).equals("-XX:AOTMode=record");
+    }
+
+    private Path configuration(int workerId) {
+        return cache.resolveSibling(cache.getFileName() + "." + ProcessHandle.current().pid() + "-" + workerId
+                + ".aotconf.tmp");
+    }
+
+    private Path assembled(int workerId) {
         return cache.resolveSibling(cache.getFileName() + "." + ProcessHandle.current().pid() + "-" + workerId + ".tmp");
     }
 
     /**
-     * Worker {@code workerId} is gone (its process reaped): if it was the training run and wrote a cache, publish it.
-     * A cache that another JVM published meanwhile is simply replaced (both describe the same set-up).
+     * The command that assembles the cache from worker {@code workerId}'s training configuration, or null if there is
+     * nothing to assemble (not the training run, or it left no configuration, say killed). The command is the
+     * worker's own JVM options and class path, so the cache matches the workers that will map it.
      */
-    void workerGone(int workerId, List<String> options) {
-        if (options.isEmpty() || !options.get(0).startsWith("-XX:AOTCacheOutput=")) {
+    List<String> assemblyCommand(PoolConfig config, int workerId, List<String> options) {
+        if (!isTraining(options)) {
+            return null;
+        }
+        Path conf = configuration(workerId);
+        try {
+            if (!Files.isRegularFile(conf) || Files.size(conf) == 0) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        List<String> worker = config.command(workerId, Path.of("unused"),
+                List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + conf, "-XX:AOTCache=" + assembled(workerId),
+                        "-Xlog:aot*=error:stderr"));
+        return worker.subList(0, worker.indexOf(WorkerMain.class.getName())); // no main class: create mode exits
+    }
+
+    /**
+     * After worker {@code workerId}'s training run: assembles the AOT cache in a JVM that is this JVM's own child,
+     * handed to {@code started} as soon as it runs (the worker's handle kills it with the worker), and waits for it
+     * (at most a minute). Returns its exit code, or null if it did not run (nothing to assemble) or did not finish.
+     */
+    Integer assemble(PoolConfig config, int workerId, List<String> options, Consumer<Process> started) {
+        List<String> cmd = assemblyCommand(config, workerId, options);
+        if (cmd == null) {
+            return null;
+        }
+        Process a = null;
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(config.environment());
+            a = pb.start();
+            started.accept(a);
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(a.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    log.debug("{}: [AOT cache assembly after worker {}] {}", poolName, workerId, line);
+                }
+            }
+            if (!a.waitFor(60, TimeUnit.SECONDS)) {
+                a.destroyForcibly();
+                a.waitFor(5, TimeUnit.SECONDS);
+            }
+            return a.isAlive() ? null : a.exitValue();
+        } catch (IOException e) {
+            log.debug("{}: could not assemble the workers' AOT cache: {}", poolName, e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            if (a != null && a.isAlive()) {
+                a.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Worker {@code workerId} and its assembly (if any) are gone, the assembly with {@code assemblyExit} (null if it
+     * did not run or did not finish): if it wrote a cache, publish it; delete the temporary files either way. A cache
+     * that another JVM published meanwhile is simply replaced (both describe the same set-up).
+     */
+    void workerGone(int workerId, List<String> options, Integer assemblyExit) {
+        if (!isTraining(options)) {
             return;
         }
-        Path tmp = trainingOutput(workerId);
+        Path tmp = assembled(workerId);
         try {
-            if (Files.isRegularFile(tmp) && Files.size(tmp) > 0) {
+            if (assemblyExit != null && assemblyExit == 0 && Files.isRegularFile(tmp) && Files.size(tmp) > 0) {
                 Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 log.info("{}: wrote the workers' AOT cache {} (later workers start faster)", poolName, cache);
             }
         } catch (IOException | RuntimeException e) {
             log.debug("{}: could not publish the workers' AOT cache {}: {}", poolName, cache, e.toString());
         } finally {
-            try {
-                Files.deleteIfExists(tmp);
-                Files.deleteIfExists(tmp.resolveSibling(tmp.getFileName() + ".config"));
-            } catch (IOException e) {
-                log.debug("{}: could not delete {}: {}", poolName, tmp, e.toString());
+            for (Path p : List.of(tmp, configuration(workerId))) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    log.debug("{}: could not delete {}: {}", poolName, p, e.toString());
+                }
             }
+        }
+    }
+
+    private static void touch(Path p) {
+        try {
+            Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException | RuntimeException e) {
+            log.debug("could not touch {}: {}", p, e.toString());
+        }
+    }
+
+    /**
+     * Deletes caches in {@code dir} not used for {@link #MAX_AGE} and all but the {@link #KEEP} most recently used,
+     * and temporary files of training runs older than a day (left by a JVM that died mid-training). Each cache is
+     * ~10-15 MB and a rebuilt jar makes a new one, so without pruning they pile up. Best effort: a file another JVM
+     * is about to map may go, which only makes that worker start without the cache (the JVM checks on mapping).
+     */
+    static void prune(Path dir, long nowMillis) {
+        List<Path> caches = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "stratagem-worker-*")) {
+            for (Path p : files) {
+                String n = p.getFileName().toString();
+                long age = nowMillis - Files.getLastModifiedTime(p).toMillis();
+                if (n.endsWith(".aot")) {
+                    if (age > MAX_AGE.toMillis()) {
+                        delete(p);
+                    } else {
+                        caches.add(p);
+                    }
+                } else if (n.endsWith(".tmp") && age > Duration.ofDays(1).toMillis()) {
+                    delete(p);
+                }
+            }
+            if (caches.size() > KEEP) {
+                Map<Path, Long> used = new HashMap<>();
+                for (Path p : caches) {
+                    used.put(p, Files.getLastModifiedTime(p).toMillis());
+                }
+                caches.sort(Comparator.comparing((Path p) -> used.get(p)).reversed());
+                caches.subList(KEEP, caches.size()).forEach(WorkerArchive::delete);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("could not prune the workers' AOT caches in {}: {}", dir, e.toString());
+        }
+    }
+
+    private static void delete(Path p) {
+        try {
+            Files.deleteIfExists(p);
+            log.debug("pruned the stale workers' AOT cache file {}", p);
+        } catch (IOException e) {
+            log.debug("could not delete {}: {}", p, e.toString());
         }
     }
 }

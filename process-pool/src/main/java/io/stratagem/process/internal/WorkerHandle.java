@@ -49,6 +49,9 @@ final class WorkerHandle {
     private final ReentrantLock tailLock = new ReentrantLock();
     private final CountDownLatch gone = new CountDownLatch(1);
     private volatile Process process;
+    private volatile Process assembly;                // the AOT cache's assembly after a training run, while it runs
+    private volatile boolean training;                // this worker is the AOT cache's training run
+    private final java.util.Set<ProcessHandle> descendants = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile FrameWriter writer;
     private volatile String killReason;
     private volatile long startNanos;
@@ -76,6 +79,7 @@ final class WorkerHandle {
             startNanos = System.nanoTime();
             marksFile = StartedMarks.create();
             archiveOptions = pool.archive().optionsFor(id);
+            training = WorkerArchive.isTraining(archiveOptions);
             ProcessBuilder pb = new ProcessBuilder(config.command(id, marksFile, archiveOptions));
             pb.environment().putAll(config.environment());
             Process p = pb.start();
@@ -118,7 +122,6 @@ final class WorkerHandle {
             kill(detail);
         } finally {
             Integer exit = reap();
-            pool.archive().workerGone(id, archiveOptions);
             String reason = killReason != null ? killReason : detail;
             java.util.Set<Long> startedUnflushed = java.util.Set.of();
             if (marksFile != null) {
@@ -130,6 +133,14 @@ final class WorkerHandle {
                 }
             }
             pool.onDeath(this, exit, reason, ready, startedUnflushed);
+            // Before gone: close waits for the assembly, and kill() kills it.
+            Integer assembled = killReason != null ? null : pool.archive().assemble(config, id, archiveOptions, a -> {
+                assembly = a;
+                if (killReason != null) {
+                    a.destroyForcibly();
+                }
+            });
+            pool.archive().workerGone(id, archiveOptions, assembled);
             gone.countDown();
             pool.onGone(this);
         }
@@ -180,16 +191,25 @@ final class WorkerHandle {
         }
     }
 
+    /**
+     * Waits for the worker to exit (killing it after 3 s), then kills and waits for the processes it started that
+     * outlived it: the ones seen while it was alive (here, and at every {@link #kill}). Once the worker is gone its
+     * children are no longer this JVM's descendants, so they are looked up before its exit; one started in the last
+     * instant can still escape. Returns the worker's exit code, or null if it could not be reaped.
+     */
     private Integer reap() {
         Process p = process;
         if (p == null) {
             return null;
         }
         try {
+            noteDescendants(p);
             if (!p.waitFor(3, TimeUnit.SECONDS)) {
+                noteDescendants(p);
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);
             }
+            killDescendants(true);
             if (errThread != null) {
                 errThread.join(2_000);
             }
@@ -199,10 +219,44 @@ final class WorkerHandle {
         return p.isAlive() ? null : p.exitValue();
     }
 
+    private void noteDescendants(Process p) {
+        try {
+            p.descendants().forEach(descendants::add);
+        } catch (RuntimeException e) {
+            log.debug("{}: could not list the processes of worker {}: {}", config.name(), id, e.toString());
+        }
+    }
+
+    private void killDescendants(boolean await) {
+        for (ProcessHandle h : List.copyOf(descendants)) {
+            if (h.isAlive()) {
+                h.destroyForcibly();
+            }
+        }
+        if (!await) {
+            return;
+        }
+        for (ProcessHandle h : List.copyOf(descendants)) {
+            try {
+                h.onExit().get(5, TimeUnit.SECONDS);
+                descendants.remove(h);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.warn("{}: process {} started by worker {} did not exit after SIGKILL", config.name(), h.pid(), id);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     private void pumpStderr(Process p) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
-                log.info("[{} worker {}] {}", config.name(), id, line);
+                if (training && isAotNotice(line.strip())) {
+                    log.debug("[{} worker {}] {}", config.name(), id, line); // the JVM's news of the AOT training
+                } else {
+                    log.info("[{} worker {}] {}", config.name(), id, line);
+                }
                 tailLock.lock();
                 try {
                     tail.addLast(line.length() > 500 ? line.substring(0, 500) + "..." : line);
@@ -216,6 +270,11 @@ final class WorkerHandle {
         } catch (IOException e) {
             log.debug("{}: stderr of worker {} ended: {}", config.name(), id, e.toString());
         }
+    }
+
+    /** A line the JVM writes about an AOT training run ("AOTConfiguration recorded: ...", -Xlog:aot). */
+    static boolean isAotNotice(String line) {
+        return line.startsWith("AOTConfiguration recorded") || line.startsWith("[") && line.contains("[aot");
     }
 
     /** The last lines the worker wrote to stderr. */
@@ -303,14 +362,24 @@ final class WorkerHandle {
         }
     }
 
-    /** Kills the process (SIGKILL); the first reason given is the one reported. */
+    /**
+     * Kills the process (SIGKILL), the processes it started, and the AOT cache's assembly if it runs; the first reason
+     * given is the one reported. The lifecycle thread then waits for all of them ({@link #reap}).
+     */
     void kill(String reason) {
         if (killReason == null) {
             killReason = reason;
         }
         Process p = process;
         if (p != null) {
+            noteDescendants(p);
             p.destroyForcibly();
+            noteDescendants(p); // a child started meanwhile, before the kill landed
+            killDescendants(false);
+        }
+        Process a = assembly;
+        if (a != null) {
+            a.destroyForcibly();
         }
     }
 

@@ -54,13 +54,22 @@ class WorkerArchiveTest {
         Path cacheDir = dir.resolve("cache");
         WorkerArchive a = WorkerArchive.of(config(jars("a.jar", "b.jar"), List.of(), true, null), cacheDir);
         List<String> first = a.optionsFor(1);
-        assertTrue(first.get(0).startsWith("-XX:AOTCacheOutput="), first.toString());
+        assertTrue(WorkerArchive.isTraining(first), first.toString());
         assertEquals(List.of(), a.optionsFor(2), "one training run per pool");
+        PoolConfig config = config(jars("a.jar", "b.jar"), List.of(), true, null);
+        assertNull(a.assemblyCommand(config, 1, first), "no configuration recorded yet");
 
-        Path tmp = Path.of(first.get(0).substring("-XX:AOTCacheOutput=".length()));
+        Path conf = Path.of(first.get(1).substring("-XX:AOTConfiguration=".length()));
+        Files.write(conf, new byte[]{7});
+        List<String> assembly = a.assemblyCommand(config, 1, first);
+        assertTrue(assembly.contains("-XX:AOTMode=create"), assembly.toString());
+        assertFalse(assembly.contains(WorkerMain.class.getName()), assembly.toString());
+        String out = assembly.stream().filter(o -> o.startsWith("-XX:AOTCache=")).findFirst().orElseThrow();
+        Path tmp = Path.of(out.substring("-XX:AOTCache=".length()));
         Files.write(tmp, new byte[]{42});
-        a.workerGone(1, first);
+        a.workerGone(1, first, 0);
         assertFalse(Files.exists(tmp));
+        assertFalse(Files.exists(conf));
         assertTrue(Files.isRegularFile(a.cacheFile()));
         assertEquals(List.of("-XX:AOTCache=" + a.cacheFile()), a.optionsFor(3));
     }
@@ -69,9 +78,58 @@ class WorkerArchiveTest {
     void workerGone_trainingLeftNoFile_publishesNothing() throws IOException {
         WorkerArchive a = WorkerArchive.of(config(jars("a.jar"), List.of(), true, null), dir.resolve("cache"));
         List<String> first = a.optionsFor(1);
-        a.workerGone(1, first); // killed before it wrote anything
+        a.workerGone(1, first, null); // killed before it wrote anything
         assertFalse(Files.exists(a.cacheFile()));
         assertEquals(List.of(), a.optionsFor(2), "a failed training run is not repeated by the same pool");
+    }
+
+    @Test
+    void prune_deletesUnusedAndSurplusCachesAndOldTemporaries() throws IOException {
+        Path cacheDir = Files.createDirectory(dir.resolve("cache"));
+        long now = System.currentTimeMillis();
+        long day = Duration.ofDays(1).toMillis();
+        Path stale = aged(cacheDir.resolve("stratagem-worker-stale.aot"), now - 31 * day);
+        Path oldTmp = aged(cacheDir.resolve("stratagem-worker-x.aot.1-1.tmp"), now - 2 * day);
+        Path freshTmp = aged(cacheDir.resolve("stratagem-worker-y.aot.1-1.tmp"), now);
+        Path other = aged(cacheDir.resolve("someone-else.aot"), now - 100 * day);
+        List<Path> recent = new java.util.ArrayList<>();
+        for (int i = 0; i < WorkerArchive.KEEP + 2; i++) { // i = 0 the most recently used
+            recent.add(aged(cacheDir.resolve("stratagem-worker-" + i + ".aot"), now - i * 60_000L));
+        }
+        WorkerArchive.prune(cacheDir, now);
+        assertFalse(Files.exists(stale), "not used for 30 days");
+        assertFalse(Files.exists(oldTmp), "a dead training run's leftover");
+        assertTrue(Files.exists(freshTmp), "a training run in progress");
+        assertTrue(Files.exists(other), "not ours");
+        for (int i = 0; i < recent.size(); i++) {
+            assertEquals(i < WorkerArchive.KEEP, Files.exists(recent.get(i)), recent.get(i).toString());
+        }
+    }
+
+    @Test
+    void optionsFor_usingTheCache_marksItUsed() throws IOException {
+        Path cacheDir = dir.resolve("cache");
+        WorkerArchive a = WorkerArchive.of(config(jars("a.jar"), List.of(), true, null), cacheDir);
+        aged(a.cacheFile(), System.currentTimeMillis() - Duration.ofDays(20).toMillis());
+        assertEquals(List.of("-XX:AOTCache=" + a.cacheFile()), a.optionsFor(1));
+        long age = System.currentTimeMillis() - Files.getLastModifiedTime(a.cacheFile()).toMillis();
+        assertTrue(age < Duration.ofDays(1).toMillis(), "age " + age + " ms");
+    }
+
+    private static Path aged(Path p, long modifiedMillis) throws IOException {
+        if (!Files.exists(p)) {
+            Files.write(p, new byte[]{1});
+        }
+        Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(modifiedMillis));
+        return p;
+    }
+
+    @Test
+    void isAotNotice_theTrainingJvmsOwnLines_butNotTheUsers() {
+        assertTrue(WorkerHandle.isAotNotice("AOTConfiguration recorded: /c/stratagem-worker-1.aot.2-1.aotconf.tmp"));
+        assertTrue(WorkerHandle.isAotNotice("[0.412s][error][aot] Cannot dump"));
+        assertFalse(WorkerHandle.isAotNotice("[main] processing image 3"));
+        assertFalse(WorkerHandle.isAotNotice("Exception in thread \"main\" java.lang.Error"));
     }
 
     @Test
