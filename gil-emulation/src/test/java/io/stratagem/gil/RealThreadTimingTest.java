@@ -26,18 +26,47 @@ class RealThreadTimingTest {
     private static final long I = 5_000_000;
 
     /**
-     * These bounds describe the lock, not a machine running 20 other JVMs: on an overloaded machine (load average above
-     * 1.5 per core) the OS, not the protocol, decides who runs, and the tests are skipped with that reason
-     * ({@code -Dstratagem.timing.ignoreLoad=true} runs them anyway).
+     * These bounds describe the lock, not a machine running 20 other JVMs: on an overloaded machine the OS, not the
+     * protocol, decides who runs, and the tests are skipped with that reason ({@code
+     * -Dstratagem.timing.ignoreLoad=true} runs them anyway). Overloaded means a load average above 1.5 per core, or
+     * (because the load average trails by a minute) every core not being ours right now: one spinning thread per core
+     * for 50 ms must get at least 80 % of that as CPU time.
      */
     @org.junit.jupiter.api.BeforeEach
-    void skipWhenTheMachineIsOverloaded() {
+    void skipWhenTheMachineIsOverloaded() throws InterruptedException {
         if (Boolean.getBoolean("stratagem.timing.ignoreLoad")) {
             return;
         }
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         int cores = Runtime.getRuntime().availableProcessors();
         assumeTrue(load < 1.5 * cores, "machine overloaded: load average " + load + " on " + cores + " cores");
+        double share = cpuShareOfSpinners(cores, 50_000_000L);
+        assumeTrue(share >= 0.8, "machine busy: " + cores + " spinning threads got " + Math.round(share * 100)
+                + " % of their wall time as CPU");
+    }
+
+    /** The smallest share of its wall time that any of {@code n} threads spinning for {@code nanos} got as CPU. */
+    private static double cpuShareOfSpinners(int n, long nanos) throws InterruptedException {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        double[] shares = new double[n];
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            ts.add(Thread.ofPlatform().name("load-probe-" + i).start(() -> {
+                long c0 = mx.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                while (System.nanoTime() - t0 < nanos) {
+                    Thread.onSpinWait();
+                }
+                shares[index] = (mx.getCurrentThreadCpuTime() - c0) / (double) (System.nanoTime() - t0);
+            }));
+        }
+        double min = 1;
+        for (int i = 0; i < n; i++) {
+            ts.get(i).join(); // join: the share written by thread i happens-before this read
+            min = Math.min(min, shares[i]);
+        }
+        return min;
     }
 
     private static long runAll(GlobalInterpreterLock gil, int n, Consumer<GilThread> body) throws InterruptedException {
