@@ -42,17 +42,23 @@ public final class ProcessPoolBenchmark {
         String peers = System.getProperty("stratagem.peers", "../shared/peers/cpython");
         int tiny = 20_000;
         boolean python = true;
+        int firstOnly = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--peers" -> peers = args[++i];
                 case "--tiny" -> tiny = Integer.parseInt(args[++i]);
                 case "--skip-python" -> python = false;
+                case "--first-only" -> firstOnly = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: [--peers DIR] [--tiny N] [--skip-python]");
+                        + "; usage: [--peers DIR] [--tiny N] [--skip-python] [--first-only RUNS]");
             }
         }
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
+        if (firstOnly > 0) {
+            firstResultOnly(firstOnly);
+            return;
+        }
         List<String> pyCmd = List.of("python3", peers + "/procpool.py", "--workers", "" + WORKERS, "--tiny", "" + tiny,
                 "--cpu-tasks", "8", "--cpu-work", "0.5", "--start-method", "spawn");
         String py = python ? runPython(pyCmd) : "{}";
@@ -178,8 +184,29 @@ public final class ProcessPoolBenchmark {
         System.out.println("CPython JSON: " + py);
     }
 
+    /** Only the time-to-first-result row, {@code runs} times (each a fresh pool), for tuning worker start-up. */
+    private static void firstResultOnly(int runs) {
+        double[] t = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            long t0 = System.nanoTime();
+            try (Strategy s = pool()) {
+                s.submit(inc(1)).join();
+                t[r] = (System.nanoTime() - t0) / 1e6;
+            }
+            System.out.println(f("first result, run %d: %.1f ms", r + 1, t[r]));
+        }
+        Arrays.sort(t);
+        System.out.println(f("first result: median %.1f ms, min %.1f ms, max %.1f ms", t[runs / 2], t[0], t[runs - 1]));
+    }
+
     private static Strategy pool() {
-        return ProcessPoolStrategy.builder().workers(WORKERS).build();
+        ProcessPoolStrategy.Builder b = ProcessPoolStrategy.builder().workers(WORKERS);
+        // Diagnostics only (e.g. -Xlog:class+load:file=...): extra worker JVM options, which key their own AOT cache.
+        String extra = System.getProperty("stratagem.bench.workerJvmOptions", "");
+        if (!extra.isBlank()) {
+            b.jvmOptions(extra.trim().split("\\s+"));
+        }
+        return b.build();
     }
 
     static Task<Integer> inc(int x) {

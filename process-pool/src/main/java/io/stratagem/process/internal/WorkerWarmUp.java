@@ -1,10 +1,13 @@
 package io.stratagem.process.internal;
 
+import io.stratagem.Task;
+
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Start-up work a worker JVM does on a second thread, while its main thread says HELLO and waits for INIT.
@@ -42,17 +45,30 @@ final class WorkerWarmUp extends Thread {
         return threadMx;
     }
 
+    /**
+     * Sends a task-shaped serializable lambda (a {@link Task} capturing an int, like most tasks) through the codec a
+     * worker reads tasks with, and runs it: the first read of a lambda spins the method-handle and lambda-form
+     * classes of {@code $deserializeLambda$} and the alternate lambda metafactory, about 25 ms on JDK 25, which
+     * otherwise sat on the path to the first result. In the AOT cache's training run the same work gets those forms
+     * recorded into the cache, so later workers find them pre-generated.
+     */
+    static int roundTripLambda() throws Exception {
+        JavaSerializationCodec codec = new JavaSerializationCodec(JavaSerializationCodec.allowList(List.of()));
+        int one = 1;
+        Task<Integer> task = ctx -> one + 1;
+        @SuppressWarnings("unchecked")
+        Task<Integer> back = (Task<Integer>) codec.decode(codec.encode(task), WorkerWarmUp.class.getClassLoader());
+        return back.run(null);
+    }
+
     @Override
     public void run() {
         try {
             ObjectInputFilter.Config.getSerialFilter(); // initializes the filter configuration (the costly part)
-            Runnable lambda = (Runnable & java.io.Serializable) () -> { }; // the lambda metafactory, once
-            lambda.run();
-            Class.forName("java.lang.invoke.SerializedLambda");
-            Class.forName(LambdaCodec.class.getName());
+            roundTripLambda();
             Class.forName(CompositeForms.class.getName());
             Class.forName(ErrorPayload.class.getName());
-        } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+        } catch (Exception | LinkageError e) {
             // only a warm-up: the main thread does the real work and reports real failures
         }
         try {
