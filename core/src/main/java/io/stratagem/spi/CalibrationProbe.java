@@ -3,6 +3,7 @@ package io.stratagem.spi;
 import io.stratagem.Backend;
 import io.stratagem.Strategy;
 import io.stratagem.Task;
+import io.stratagem.TaskContext;
 import io.stratagem.TaskHandle;
 
 import java.time.Duration;
@@ -54,5 +55,40 @@ public interface CalibrationProbe {
             best = Math.min(best, (double) (System.nanoTime() - t0) / n);
         }
         return best;
+    }
+
+    /**
+     * Checkpointed busy work for probes: {@code iterations} rounds of xorshift, calling {@code ctx.checkpoint()} (if
+     * {@code ctx} is not null) every 16,384 rounds, so it costs the same on any thread and yields under a GIL. Returns
+     * a value that depends on every round, so the JIT cannot drop the loop.
+     */
+    static long spin(TaskContext ctx, long iterations) {
+        long x = 0x9E3779B97F4A7C15L;
+        for (long i = 0; i < iterations; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            if ((i & 0x3FFF) == 0 && ctx != null) {
+                ctx.checkpoint();
+            }
+        }
+        return x;
+    }
+
+    /** Iterations of {@link #spin} that take about {@code target} on this thread once warmed up (fastest of 5). */
+    static long spinIterationsFor(Duration target) {
+        long n = 1 << 16;
+        long sink = 0;
+        for (int i = 0; i < 10; i++) {
+            sink += spin(null, n); // warm-up
+        }
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            long t0 = System.nanoTime();
+            sink += spin(null, n);
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        // the sink keeps the loop from being optimized away; it never changes the result
+        return Math.max(1, Math.round(n * target.toNanos() / best) + (sink == 42 ? 1 : 0));
     }
 }

@@ -4,7 +4,6 @@ import io.stratagem.Backend;
 import io.stratagem.Semantics;
 import io.stratagem.Strategy;
 import io.stratagem.StrategyOptions;
-import io.stratagem.TaskContext;
 import io.stratagem.spi.CalibrationProbe;
 
 import java.time.Duration;
@@ -58,9 +57,9 @@ public final class AsyncCalibrationProbe implements CalibrationProbe {
         if (loopTask == null || deadline - System.nanoTime() <= budget.toNanos() / 4) {
             return m;
         }
-        long spin = spinFor(SPIN_NANOS);
+        long spin = CalibrationProbe.spinIterationsFor(Duration.ofNanos(SPIN_NANOS));
         long t0 = System.nanoTime();
-        spin(null, spin);
+        CalibrationProbe.spin(null, spin);
         double alone = System.nanoTime() - t0;
         try (Strategy s = Strategy.create(Backend.ASYNC, new StrategyOptions(Semantics.PYTHON, 0, Map.of()))) {
             double perTask = medianPerTask(s, SPIN_BATCH, spin, deadline);
@@ -84,12 +83,12 @@ public final class AsyncCalibrationProbe implements CalibrationProbe {
             if (i > 0 && System.nanoTime() - deadline >= 0) {
                 break;
             }
-            CalibrationProbe.nanosPerTask(s, ctx -> spin(ctx, spin), n, 1, deadline);
+            CalibrationProbe.nanosPerTask(s, ctx -> CalibrationProbe.spin(ctx, spin), n, 1, deadline);
         }
         double[] took = new double[ROUNDS];
         int k = 0;
         for (; k < ROUNDS && (k == 0 || System.nanoTime() - deadline < 0); k++) {
-            took[k] = CalibrationProbe.nanosPerTask(s, ctx -> spin(ctx, spin), n, 1, deadline);
+            took[k] = CalibrationProbe.nanosPerTask(s, ctx -> CalibrationProbe.spin(ctx, spin), n, 1, deadline);
         }
         return median(Arrays.copyOf(took, k));
     }
@@ -105,31 +104,5 @@ public final class AsyncCalibrationProbe implements CalibrationProbe {
         return s.length % 2 == 1 ? s[h] : (s[h - 1] + s[h]) / 2;
     }
 
-    /** Iterations of {@link #spin} that take about {@code nanos} here, once warmed up. */
-    private static long spinFor(long nanos) {
-        long n = 1 << 16;
-        for (int i = 0; i < 10; i++) {
-            spin(null, n); // warm-up
-        }
-        double best = Double.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            long t0 = System.nanoTime();
-            spin(null, n);
-            best = Math.min(best, System.nanoTime() - t0);
-        }
-        return Math.max(1, Math.round(n * nanos / best));
-    }
 
-    private static long spin(TaskContext ctx, long n) {
-        long x = 0x9E3779B97F4A7C15L;
-        for (long i = 0; i < n; i++) {
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-            if ((i & 0x3FFF) == 0 && ctx != null) {
-                ctx.checkpoint();
-            }
-        }
-        return x;
-    }
 }

@@ -6,8 +6,8 @@ import io.stratagem.Calibration;
 import io.stratagem.Semantics;
 import io.stratagem.Strategy;
 import io.stratagem.StrategyOptions;
-import io.stratagem.TaskContext;
 import io.stratagem.TaskHandle;
+import io.stratagem.spi.CalibrationProbe;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -172,7 +172,7 @@ final class RunCosts {
         }
         double interval = Calibration.defaults().gilSwitchIntervalNanos();
         try (Strategy s = factory.create(Backend.GIL_THREADS, new StrategyOptions(Semantics.PYTHON, k, Map.of()))) {
-            long work = Spin.iterationsFor(WORK);
+            long work = CalibrationProbe.spinIterationsFor(WORK);
             long alone = Long.MAX_VALUE;
             long pair = Long.MAX_VALUE;
             long crowd = Long.MAX_VALUE;
@@ -195,47 +195,11 @@ final class RunCosts {
         long t0 = System.nanoTime();
         List<TaskHandle<Long>> hs = new ArrayList<>(k);
         for (int i = 0; i < k; i++) {
-            hs.add(s.submit(ctx -> Spin.run(ctx, work)));
+            hs.add(s.submit(ctx -> CalibrationProbe.spin(ctx, work)));
         }
         for (TaskHandle<Long> h : hs) {
             h.join();
         }
         return System.nanoTime() - t0;
-    }
-
-    /** Checkpointed busy work, sized by iterations so it costs the same on any thread. */
-    static final class Spin {
-        private Spin() {
-        }
-
-        static long run(TaskContext ctx, long n) {
-            long x = 0x9E3779B97F4A7C15L;
-            for (long i = 0; i < n; i++) {
-                x ^= x << 13;
-                x ^= x >>> 7;
-                x ^= x << 17;
-                if ((i & 0x3FFF) == 0 && ctx != null) {
-                    ctx.checkpoint();
-                }
-            }
-            return x;
-        }
-
-        /** Iterations that take about {@code target} here once warmed up (the fastest of a few timings). */
-        static long iterationsFor(Duration target) {
-            long n = 1 << 16;
-            long sink = 0;
-            for (int i = 0; i < 10; i++) {
-                sink += run(null, n); // warm-up
-            }
-            double best = Double.MAX_VALUE;
-            for (int i = 0; i < 5; i++) {
-                long t0 = System.nanoTime();
-                sink += run(null, n);
-                best = Math.min(best, System.nanoTime() - t0);
-            }
-            // the sink keeps the loop from being optimized away; it never changes the result
-            return Math.max(1, Math.round(n * target.toNanos() / best) + (sink == 42 ? 1 : 0));
-        }
     }
 }

@@ -4,7 +4,6 @@ import io.stratagem.Backend;
 import io.stratagem.Semantics;
 import io.stratagem.Strategy;
 import io.stratagem.StrategyOptions;
-import io.stratagem.TaskContext;
 import io.stratagem.TaskHandle;
 import io.stratagem.spi.CalibrationProbe;
 
@@ -34,16 +33,16 @@ public final class GilCalibrationProbe implements CalibrationProbe {
             m.put("threadHandoffNanos", CalibrationProbe.nanosPerTask(s, ctx -> 1, 2000, 3, deadline));
             if (deadline - System.nanoTime() > budget.toNanos() / 2) {
                 // the fastest of three: on a busy machine other processes only ever add time
-                long work = calibrateSpin(Duration.ofMillis(20));
+                long work = CalibrationProbe.spinIterationsFor(Duration.ofMillis(20));
                 long alone = Long.MAX_VALUE;
                 long pair = Long.MAX_VALUE;
                 for (int round = 0; round < 3 && System.nanoTime() < deadline; round++) {
                     long t0 = System.nanoTime();
-                    s.submit(ctx -> spin(ctx, work)).join();
+                    s.submit(ctx -> CalibrationProbe.spin(ctx, work)).join();
                     alone = Math.min(alone, System.nanoTime() - t0);
                     t0 = System.nanoTime();
-                    TaskHandle<Long> a = s.submit(ctx -> spin(ctx, work));
-                    TaskHandle<Long> b = s.submit(ctx -> spin(ctx, work));
+                    TaskHandle<Long> a = s.submit(ctx -> CalibrationProbe.spin(ctx, work));
+                    TaskHandle<Long> b = s.submit(ctx -> CalibrationProbe.spin(ctx, work));
                     a.join();
                     b.join();
                     pair = Math.min(pair, System.nanoTime() - t0);
@@ -57,30 +56,5 @@ public final class GilCalibrationProbe implements CalibrationProbe {
         return m;
     }
 
-    private static long calibrateSpin(Duration target) {
-        long n = 100_000;
-        for (int i = 0; i < 20; i++) {
-            long t0 = System.nanoTime();
-            spin(null, n);
-            long took = System.nanoTime() - t0;
-            if (took >= target.toNanos() / 4) {
-                return Math.round((double) n * target.toNanos() / took);
-            }
-            n *= 2;
-        }
-        return n;
-    }
 
-    private static long spin(TaskContext ctx, long n) {
-        long x = 0x9E3779B97F4A7C15L;
-        for (long i = 0; i < n; i++) {
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-            if ((i & 0x3FFF) == 0 && ctx != null) {
-                ctx.checkpoint();
-            }
-        }
-        return x;
-    }
 }
