@@ -2,6 +2,7 @@ package io.stratagem.benchmarks.classifier;
 
 import io.stratagem.Task;
 import io.stratagem.TaskContext;
+import io.stratagem.spi.CalibrationProbe;
 
 import java.time.Duration;
 
@@ -19,7 +20,6 @@ import java.time.Duration;
  */
 public record Work(String kind, long iterations, long waitNanos, byte[] input, int outBytes) implements Task<byte[]> {
 
-    private static final int CHECK_EVERY = 1 << 14;
     private static volatile double iterationsPerNano = -1;
 
     /** A task that computes for about {@code cpu}, then waits {@code wait}, with the given payloads. */
@@ -30,7 +30,7 @@ public record Work(String kind, long iterations, long waitNanos, byte[] input, i
 
     @Override
     public byte[] run(TaskContext ctx) {
-        long x = spin(ctx, iterations);
+        long x = CalibrationProbe.spin(ctx, iterations);
         if (waitNanos > 0) {
             ctx.sleep(Duration.ofNanos(waitNanos));
         }
@@ -42,19 +42,6 @@ public record Work(String kind, long iterations, long waitNanos, byte[] input, i
     @Override
     public String name() {
         return kind;
-    }
-
-    static long spin(TaskContext ctx, long n) {
-        long x = 0x9E3779B97F4A7C15L;
-        for (long i = 0; i < n; i++) {
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-            if ((i & (CHECK_EVERY - 1)) == 0 && ctx != null) {
-                ctx.checkpoint();
-            }
-        }
-        return x;
     }
 
     /**
