@@ -6,10 +6,12 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,8 +21,15 @@ import java.util.regex.Pattern;
  * task) and on raw {@code Executors.newVirtualThreadPerTaskExecutor()}; and µs per task of gathering trivial tasks.
  * Each Java variant runs in its own JVM with default heap settings (so peak RSS is its own), warmed up first.
  *
- * <p>Usage: {@code AsyncScaleBench [--k 10000,100000,1000000] [--wait 1.0] [--trivial 100000] [--python python3]
- * [--script ../shared/peers/cpython/asyncio_scale.py]}
+ * <p>{@code AsyncStrategy} against the raw executor is the close comparison (goal: at most 1.3× its overhead and
+ * memory), and one JVM's run of it swings with where G1 happens to resize the heap and collect. So those two run in
+ * {@code --rounds} alternating pairs, each in a fresh JVM (the order flips every round: raw first, then ours first),
+ * and the tables show the median of each variant with the min–max of the per-round ratios (each round's pair ran
+ * back to back). The other variants, whose ratios are far from their goals, run once. Live heap per waiting task is
+ * measured once per variant and K (a separate round of 5 s waits, K ≤ 100k).
+ *
+ * <p>Usage: {@code AsyncScaleBench [--k 10000,100000,1000000] [--wait 1.0] [--trivial 100000] [--rounds 5]
+ * [--python python3] [--script ../shared/peers/cpython/asyncio_scale.py]}
  */
 public final class AsyncScaleBench {
 
@@ -33,9 +42,32 @@ public final class AsyncScaleBench {
         }
     }
 
+    /** What one variant measured over the rounds, in round order. */
+    record Rounds(List<Row> rows) {
+        double median(ToDoubleFunction<Row> f) {
+            return AsyncScaleBench.median(rows.stream().mapToDouble(f).toArray());
+        }
+
+        Row medianRow() {
+            return new Row(median(Row::wallS), median(Row::rssMib), median(Row::cpuUs), rows.getFirst().liveBytes());
+        }
+
+        /** min and max over rounds of this round's value divided by {@code base}'s in the same round. */
+        double[] ratioRange(Rounds base, ToDoubleFunction<Row> f) {
+            double lo = Double.MAX_VALUE;
+            double hi = -Double.MAX_VALUE;
+            for (int i = 0; i < rows.size(); i++) {
+                double r = f.applyAsDouble(rows.get(i)) / f.applyAsDouble(base.rows.get(i));
+                lo = Math.min(lo, r);
+                hi = Math.max(hi, r);
+            }
+            return new double[] {lo, hi};
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new LinkedHashMap<>(Map.of("--k", "10000,100000,1000000", "--wait", "1.0",
-                "--trivial", "100000", "--python", "python3",
+                "--trivial", "100000", "--rounds", "5", "--python", "python3",
                 "--script", System.getProperty("stratagem.peers", "../shared/peers/cpython") + "/asyncio_scale.py"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!opt.containsKey(args[i])) {
@@ -49,6 +81,10 @@ public final class AsyncScaleBench {
         }
         double wait = Double.parseDouble(opt.get("--wait"));
         int trivial = Integer.parseInt(opt.get("--trivial"));
+        int rounds = Integer.parseInt(opt.get("--rounds"));
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, was " + rounds);
+        }
         long waitMs = Math.round(wait * 1000);
 
         List<String> py = List.of(opt.get("--python"), opt.get("--script"), "--k", opt.get("--k"),
@@ -59,69 +95,106 @@ public final class AsyncScaleBench {
 
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("java.class.path");
-        Map<String, Row> rows = new LinkedHashMap<>();
-        String childCmd = java + " -cp <cp> " + ScaleChild.class.getName() + " <variant> <k> " + waitMs;
+        String childCmd = java + " -cp <cp> " + ScaleChild.class.getName() + " <variant> <k> " + waitMs + " [nolive]";
+        Map<String, Rounds> rows = new LinkedHashMap<>();
         for (int k : ks) {
-            for (String v : List.of("loop", "strategy", "bare", "rawvt")) {
-                rows.put(v + k, child(java, cp, v, k, waitMs));
+            for (String v : List.of("loop", "bare")) {
+                rows.put(v + k, new Rounds(List.of(child(java, cp, v, k, waitMs, true))));
             }
+            rows.put("strategy" + k, new Rounds(new ArrayList<>()));
+            rows.put("rawvt" + k, new Rounds(new ArrayList<>()));
         }
-        for (String v : List.of("loop", "strategy", "bare", "rawvt")) {
-            rows.put(v + "-trivial", child(java, cp, v + "-trivial", trivial, 0));
+        for (String v : List.of("loop", "bare")) {
+            rows.put(v + "-trivial", new Rounds(List.of(child(java, cp, v + "-trivial", trivial, 0, false))));
+        }
+        rows.put("strategy-trivial", new Rounds(new ArrayList<>()));
+        rows.put("rawvt-trivial", new Rounds(new ArrayList<>()));
+        for (int round = 0; round < rounds; round++) {
+            List<String> pair = round % 2 == 0 ? List.of("rawvt", "strategy") : List.of("strategy", "rawvt");
+            for (int k : ks) {
+                for (String v : pair) {
+                    rows.get(v + k).rows().add(child(java, cp, v, k, waitMs, round == 0));
+                }
+            }
+            for (String v : pair) {
+                rows.get(v + "-trivial").rows().add(child(java, cp, v + "-trivial", trivial, 0, false));
+            }
         }
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "K tasks that each wait %.1f s: wall s / overhead µs per task beyond the wait / peak RSS MiB%n", wait);
+        System.out.printf(Locale.ROOT, "K tasks that each wait %.1f s: wall s / overhead µs per task beyond the wait / peak RSS MiB"
+                + " (AsyncStrategy and raw VT: median of %d alternating rounds; ratios: of the medians, [min–max of the"
+                + " per-round ratios])%n", wait, rounds);
         System.out.println("| K | CPython asyncio | EventLoop | AsyncStrategy | core floor | raw VT executor | CPython/EventLoop overhead | AsyncStrategy/raw overhead | AsyncStrategy/raw RSS | core floor/raw overhead | EventLoop wall / wait |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (int k : ks) {
             Row p = pyRow(pyJson, k);
-            Row l = rows.get("loop" + k);
-            Row s = rows.get("strategy" + k);
-            Row b = rows.get("bare" + k);
-            Row r = rows.get("rawvt" + k);
-            System.out.printf(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %.1f× | %.2f× | %.2f× | %.2f× | %.2f× |%n", k,
+            Row l = rows.get("loop" + k).medianRow();
+            Rounds sr = rows.get("strategy" + k);
+            Rounds rr = rows.get("rawvt" + k);
+            Row s = sr.medianRow();
+            Row b = rows.get("bare" + k).medianRow();
+            Row r = rr.medianRow();
+            System.out.printf(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %.1f× | %s | %s | %.2f× | %.2f× |%n", k,
                     cell(p, wait, k), cell(l, wait, k), cell(s, wait, k), cell(b, wait, k), cell(r, wait, k),
                     p.overheadUs(wait, k) / l.overheadUs(wait, k),
-                    s.overheadUs(wait, k) / r.overheadUs(wait, k), s.rssMib() / r.rssMib(),
+                    ratio(s.overheadUs(wait, k) / r.overheadUs(wait, k), sr.ratioRange(rr, x -> x.overheadUs(wait, k))),
+                    ratio(s.rssMib() / r.rssMib(), sr.ratioRange(rr, Row::rssMib)),
                     b.overheadUs(wait, k) / r.overheadUs(wait, k), l.wallS() / wait);
         }
         System.out.println();
-        System.out.println("Robust under load: process CPU µs per task in the measured round, and live heap bytes per waiting task (GC during a separate round of 5 s waits; K <= 100k)");
+        System.out.println("Robust under load: process CPU µs per task in the measured round (AsyncStrategy and raw VT: median, ratio [min–max]), and live heap bytes per waiting task (GC during a separate round of 5 s waits; K <= 100k; measured once)");
         System.out.println("| K | EventLoop CPU / live | AsyncStrategy CPU / live | core floor CPU / live | raw VT CPU / live | AsyncStrategy/raw CPU | AsyncStrategy/raw live | core floor/raw live |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (int k : ks) {
-            Row l = rows.get("loop" + k);
-            Row s = rows.get("strategy" + k);
-            Row b = rows.get("bare" + k);
-            Row r = rows.get("rawvt" + k);
-            System.out.printf(Locale.ROOT, "| %,d | %.2f µs / %.0f B | %.2f µs / %.0f B | %.2f µs / %.0f B | %.2f µs / %.0f B | %.2f× | %.2f× | %.2f× |%n",
+            Row l = rows.get("loop" + k).medianRow();
+            Rounds sr = rows.get("strategy" + k);
+            Rounds rr = rows.get("rawvt" + k);
+            Row s = sr.medianRow();
+            Row b = rows.get("bare" + k).medianRow();
+            Row r = rr.medianRow();
+            System.out.printf(Locale.ROOT, "| %,d | %.2f µs / %.0f B | %.2f µs / %.0f B | %.2f µs / %.0f B | %.2f µs / %.0f B | %s | %.2f× | %.2f× |%n",
                     k, l.cpuUs(), l.liveBytes(), s.cpuUs(), s.liveBytes(), b.cpuUs(), b.liveBytes(), r.cpuUs(), r.liveBytes(),
-                    s.cpuUs() / r.cpuUs(), s.liveBytes() / r.liveBytes(), b.liveBytes() / r.liveBytes());
+                    ratio(s.cpuUs() / r.cpuUs(), sr.ratioRange(rr, Row::cpuUs)), s.liveBytes() / r.liveBytes(),
+                    b.liveBytes() / r.liveBytes());
         }
         double pyTrivial = number(pyJson, "\"trivial\":\\s*\\{[^}]*\"us_per_task\":\\s*([0-9.]+)");
         System.out.println();
-        System.out.printf(Locale.ROOT, "Gather of %,d trivial tasks, µs per task (best of 5 after 5 warm-up rounds for Java)%n", trivial);
+        System.out.printf(Locale.ROOT, "Gather of %,d trivial tasks, µs per task (best of 5 after 5 warm-up rounds for Java;"
+                + " AsyncStrategy and raw VT: median over %d alternating JVMs of that best)%n", trivial, rounds);
         System.out.println("| CPython asyncio | EventLoop | AsyncStrategy | core floor | raw VT executor | CPython/EventLoop | AsyncStrategy/raw | core floor/raw |");
         System.out.println("|---|---|---|---|---|---|---|---|");
-        double lt = rows.get("loop-trivial").wallS() / trivial * 1e6;
-        double st = rows.get("strategy-trivial").wallS() / trivial * 1e6;
-        double bt = rows.get("bare-trivial").wallS() / trivial * 1e6;
-        double rt = rows.get("rawvt-trivial").wallS() / trivial * 1e6;
-        System.out.printf(Locale.ROOT, "| %.2f | %.3f | %.3f | %.3f | %.3f | %.1f× | %.2f× | %.2f× |%n", pyTrivial, lt, st, bt, rt,
-                pyTrivial / lt, st / rt, bt / rt);
+        Rounds str = rows.get("strategy-trivial");
+        Rounds rtr = rows.get("rawvt-trivial");
+        double lt = rows.get("loop-trivial").median(Row::wallS) / trivial * 1e6;
+        double st = str.median(Row::wallS) / trivial * 1e6;
+        double bt = rows.get("bare-trivial").median(Row::wallS) / trivial * 1e6;
+        double rt = rtr.median(Row::wallS) / trivial * 1e6;
+        System.out.printf(Locale.ROOT, "| %.2f | %.3f | %.3f | %.3f | %.3f | %.1f× | %s | %.2f× |%n", pyTrivial, lt, st, bt, rt,
+                pyTrivial / lt, ratio(st / rt, str.ratioRange(rtr, Row::wallS)), bt / rt);
         System.out.println();
         System.out.println("Java variants: " + childCmd + " (one JVM each, default heap: max "
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MiB here)");
+    }
+
+    private static String ratio(double r, double[] range) {
+        return String.format(Locale.ROOT, "%.2f× [%.2f–%.2f]", r, range[0], range[1]);
+    }
+
+    static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
     private static String cell(Row r, double wait, int k) {
         return String.format(Locale.ROOT, "%.3f s / %.2f µs / %.0f MiB", r.wallS(), r.overheadUs(wait, k), r.rssMib());
     }
 
-    private static Row child(String java, String cp, String variant, int k, long waitMs) throws Exception {
+    private static Row child(String java, String cp, String variant, int k, long waitMs, boolean live) throws Exception {
         String json = lastLine(List.of(java, "-cp", cp, ScaleChild.class.getName(), variant, String.valueOf(k),
-                String.valueOf(waitMs)));
+                String.valueOf(waitMs), live ? "live" : "nolive"));
         System.err.println(json);
         return new Row(number(json, "\"wall_s\":([0-9.]+)"), number(json, "\"peak_rss_mib\":([0-9.]+)"),
                 number(json, "\"cpu_us_per_task\":([0-9.]+)"), json.contains("\"live_bytes_per_task\":NaN") ? Double.NaN

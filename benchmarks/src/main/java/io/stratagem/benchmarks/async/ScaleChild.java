@@ -20,9 +20,10 @@ import java.util.concurrent.Future;
 
 /**
  * One measured variant in its own JVM (so peak RSS is that variant's alone), run by {@link AsyncScaleBench}. Prints
- * one JSON object on its last line. Usage: {@code ScaleChild <variant> <k> <waitMillis>}; variants: {@code loop},
+ * one JSON object on its last line. Usage: {@code ScaleChild <variant> <k> <waitMillis> [nolive]}; variants: {@code loop},
  * {@code strategy}, {@code bare} (core's AbstractStrategy alone), {@code rawvt} (K tasks that each wait) and {@code loop-trivial}, {@code strategy-trivial},
- * {@code rawvt-trivial} (K trivial tasks gathered).
+ * {@code rawvt-trivial} (K trivial tasks gathered). With {@code nolive} the separate live-heap round is skipped (the
+ * harness measures it once per variant and K; it adds a 5 s wait to every run).
  */
 public final class ScaleChild {
 
@@ -37,6 +38,7 @@ public final class ScaleChild {
         int k = Integer.parseInt(args[1]);
         Duration wait = Duration.ofMillis(Long.parseLong(args[2]));
         boolean trivial = variant.endsWith("-trivial");
+        boolean live = !(args.length > 3 && args[3].equals("nolive"));
         String base = trivial ? variant.substring(0, variant.length() - "-trivial".length()) : variant;
         try (Runner r = Runner.of(base)) {
             double wall;
@@ -64,7 +66,7 @@ public final class ScaleChild {
                 rss = peakRssMib();
                 // then, in a round of its own, the live heap per waiting task: GC 2.5 s after the last submit, while
                 // all K still wait (a 5 s wait; only up to 100k tasks, whose submission takes well under 2.5 s here)
-                if (k <= 100_000) {
+                if (live && k <= 100_000) {
                     System.gc();
                     long before = usedHeap();
                     long[] mid = new long[1];
