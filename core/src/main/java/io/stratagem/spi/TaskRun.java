@@ -70,7 +70,10 @@ public final class TaskRun<T> extends TaskHandle<T> {
     // object counts. The monitor guards only a few non-blocking instructions, so it cannot pin a virtual thread for
     // longer than that.
     private volatile int phase = QUEUED;
-    private volatile Throwable stopReason;
+    // What most runs never need: a stop reason, a cancellation stage, a CPU time. Created on first need (a CAS from
+    // null, so one instance per run) and never cleared; null on the common path, which then reads one field instead of
+    // three and keeps the run at 80 bytes instead of 88.
+    private volatile Rare rare;
 
     // On the common path tryStart sets runner and startNanos just before the phase CAS that publishes them, and
     // finishPhase clears runner and sets endNanos just after its CAS, inside the monitor and before the handle
@@ -81,14 +84,6 @@ public final class TaskRun<T> extends TaskHandle<T> {
     private volatile long startNanos;
     private volatile long endNanos;
     private volatile Thread runner;
-    // While RUNNING, stage is INTERRUPT once interruptRunner has interrupted the runner (under this run's monitor, and
-    // finishPhase takes the monitor too, so the runner reads it after finishing), and null otherwise; the run's
-    // completion then sets the final stage (or null) before it completes the handle. One field for both saves a
-    // boolean that pushed every run over an 8-byte boundary.
-    private volatile CancellationStage stage;
-    // Rarely known (the process pool and the auto strategy report it), so a reference, null when unknown, rather than
-    // a long on every run. Written before the handle completes, by the backend's thread.
-    private volatile Duration cpuTime;
 
     // The owning AbstractStrategy's live set links its runs through these two fields instead of allocating a node per
     // run. Plain fields: read and written only by AbstractStrategy, only while it holds the lock of the stripe the run
@@ -97,7 +92,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
     TaskRun<?> liveNext;
 
     private static final VarHandle PHASE;
-    private static final VarHandle STOP_REASON;
+    private static final VarHandle RARE;
     private static final VarHandle START_NANOS;
     private static final VarHandle END_NANOS;
     private static final VarHandle RUNNER;
@@ -106,7 +101,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PHASE = l.findVarHandle(TaskRun.class, "phase", int.class);
-            STOP_REASON = l.findVarHandle(TaskRun.class, "stopReason", Throwable.class);
+            RARE = l.findVarHandle(TaskRun.class, "rare", Rare.class);
             START_NANOS = l.findVarHandle(TaskRun.class, "startNanos", long.class);
             END_NANOS = l.findVarHandle(TaskRun.class, "endNanos", long.class);
             RUNNER = l.findVarHandle(TaskRun.class, "runner", Thread.class);
@@ -173,7 +168,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
             failure = t;
         }
         finishPhase();
-        if (stage == CancellationStage.INTERRUPT) {
+        if (stage() == CancellationStage.INTERRUPT) {
             Thread.interrupted(); // the interrupt was ours, aimed at this task only
         }
         if (ctx instanceof BasicTaskContext basic) {
@@ -215,19 +210,21 @@ public final class TaskRun<T> extends TaskHandle<T> {
             if (phase == FINISHED) {
                 return;
             }
-            STOP_REASON.compareAndSet(this, null, new CancellationException("task " + id + " was cancelled"));
+            Rare r = rare();
+            Rare.REASON.compareAndSet(r, null, new CancellationException("task " + id + " was cancelled"));
             phase = FINISHED;
             runner = null;
             endNanos = System.nanoTime();
-            stage = how;
+            r.stage = how;
         }
-        super.completeExceptionally(stopReason);
+        super.completeExceptionally(stopReason());
         owner.ended(this);
     }
 
     /** Records the CPU time the task used (where the backend can measure it). */
     public void recordCpuTime(Duration cpu) {
-        cpuTime = Objects.requireNonNull(cpu, "cpu");
+        Objects.requireNonNull(cpu, "cpu");
+        rare().cpuTime = cpu;
     }
 
     /** Interrupts the runner thread if the task is still running on it; never interrupts a thread that moved on. */
@@ -235,7 +232,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
         synchronized (this) {
             Thread t = runner;
             if (phase == RUNNING && t != null) {
-                stage = CancellationStage.INTERRUPT; // provisional, see the field
+                rare().stage = CancellationStage.INTERRUPT; // provisional, see Rare.stage
                 t.interrupt();
             }
         }
@@ -243,7 +240,7 @@ public final class TaskRun<T> extends TaskHandle<T> {
 
     /** Whether a stop (cancel or timeout) was requested. */
     public boolean isStopRequested() {
-        return stopReason != null;
+        return stopReason() != null;
     }
 
     /**
@@ -251,7 +248,8 @@ public final class TaskRun<T> extends TaskHandle<T> {
      * every backend. One volatile read when not cancelled.
      */
     public void checkNotStopped() {
-        if (stopReason != null) {
+        Rare r = rare;
+        if (r != null && r.reason != null) {
             throw new CancellationException("task " + id + " was cancelled");
         }
     }
@@ -302,13 +300,13 @@ public final class TaskRun<T> extends TaskHandle<T> {
         synchronized (this) {
             // Under the lock that finishPhase takes: a request either lands before the run finishes (and then
             // decides its outcome) or is refused; never accepted yet ignored.
-            if (phase == FINISHED || !STOP_REASON.compareAndSet(this, null, reason)) {
-                return reason instanceof CancellationException && stopReason instanceof CancellationException;
+            if (phase == FINISHED || !Rare.REASON.compareAndSet(rare(), null, reason)) {
+                return reason instanceof CancellationException && stopReason() instanceof CancellationException;
             }
             withdrawnNow = PHASE.compareAndSet(this, QUEUED, FINISHED);
             if (withdrawnNow) {
                 endNanos = System.nanoTime();
-                stage = CancellationStage.NOT_STARTED;
+                rare.stage = CancellationStage.NOT_STARTED;
             }
         }
         if (withdrawnNow) {
@@ -340,18 +338,19 @@ public final class TaskRun<T> extends TaskHandle<T> {
     public Timings timings() {
         long now = System.nanoTime();
         int p = phase;
+        Rare r = rare;
         long start = startNanos;
         long end = endNanos;
-        boolean started = start != 0 && (p == RUNNING || (p == FINISHED && end >= start && stage != CancellationStage.NOT_STARTED));
+        boolean started = start != 0 && (p == RUNNING || (p == FINISHED && end >= start && stage() != CancellationStage.NOT_STARTED));
         long queued = (started ? start : (end != 0 ? end : now)) - submittedNanos;
         long run = started ? (end != 0 ? end : now) - start : 0;
         return new Timings(Duration.ofNanos(Math.max(0, queued)), Duration.ofNanos(Math.max(0, run)),
-                Optional.ofNullable(cpuTime), submittedNanos);
+                Optional.ofNullable(r == null ? null : r.cpuTime), submittedNanos);
     }
 
     @Override
     public Optional<CancellationStage> cancellationStage() {
-        return isDone() ? Optional.ofNullable(stage) : Optional.empty();
+        return isDone() ? Optional.ofNullable(stage()) : Optional.empty();
     }
 
     @Override
@@ -374,33 +373,79 @@ public final class TaskRun<T> extends TaskHandle<T> {
     }
 
     private void completeValue(T value) {
-        Throwable reason = stopReason;
+        Rare r = rare; // no longer changes once FINISHED but for its cpuTime (see the class)
+        Throwable reason = r == null ? null : r.reason;
         if (reason == null) {
-            if (stage != null) { // no longer changes once FINISHED; skipping the common no-op write saves a fence
-                stage = null; // drops a provisional INTERRUPT from an interruptRunner call that no stop request made
+            if (r != null && r.stage != null) { // skipping the common no-op write saves a fence
+                r.stage = null; // drops a provisional INTERRUPT from an interruptRunner call that no stop request made
             }
             super.complete(value);
         } else {
-            stage = CancellationStage.IGNORED;
+            r.stage = CancellationStage.IGNORED;
             super.completeExceptionally(reason);
         }
         owner.ended(this);
     }
 
     private void completeFailed(Throwable failure) {
-        Throwable reason = stopReason;
+        Rare r = rare;
+        Throwable reason = r == null ? null : r.reason;
         if (reason == null) {
-            if (stage != null) {
-                stage = null; // as in completeValue
+            if (r != null && r.stage != null) {
+                r.stage = null; // as in completeValue
             }
             super.completeExceptionally(failure);
         } else {
-            stage = stage == CancellationStage.INTERRUPT ? CancellationStage.INTERRUPT : CancellationStage.CHECKPOINT;
+            r.stage = r.stage == CancellationStage.INTERRUPT ? CancellationStage.INTERRUPT : CancellationStage.CHECKPOINT;
             if (reason != failure && !(failure instanceof CancellationException) && !(failure instanceof InterruptedException)) {
                 reason.addSuppressed(failure);
             }
             super.completeExceptionally(reason);
         }
         owner.ended(this);
+    }
+
+    private Rare rare() {
+        Rare r = rare;
+        if (r == null) {
+            r = new Rare();
+            if (!RARE.compareAndSet(this, null, r)) {
+                r = rare;
+            }
+        }
+        return r;
+    }
+
+    private Throwable stopReason() {
+        Rare r = rare;
+        return r == null ? null : r.reason;
+    }
+
+    private CancellationStage stage() {
+        Rare r = rare;
+        return r == null ? null : r.stage;
+    }
+
+    /**
+     * A run's rarely known state. {@code reason}: the stop reason, set once by a CAS from null (the first reason
+     * wins). {@code stage}: while RUNNING, INTERRUPT once interruptRunner has interrupted the runner (under the run's
+     * monitor, which finishPhase takes too, so the runner reads it after finishing), and null otherwise; the run's
+     * completion then sets the final stage (or null) before it completes the handle. {@code cpuTime}: where the
+     * backend measures it (the process pool, the auto strategy), written before the handle completes.
+     */
+    private static final class Rare {
+        static final VarHandle REASON;
+
+        static {
+            try {
+                REASON = MethodHandles.lookup().findVarHandle(Rare.class, "reason", Throwable.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        volatile Throwable reason;
+        volatile CancellationStage stage;
+        volatile Duration cpuTime;
     }
 }
