@@ -58,6 +58,42 @@ public interface CalibrationProbe {
     }
 
     /**
+     * Waits until the JIT compiler has been idle for {@code quiet} (its total compilation time, from
+     * {@link java.lang.management.CompilationMXBean}, unchanged), or until {@code max} has passed, whichever is first;
+     * at once if this JVM does not report compilation time. Probes call it between their warm-up and their timed
+     * rounds: right after a warm-up the compiler threads are still compiling the paths it made hot, and on a machine
+     * of few cores they take a core from the rounds being timed, so a fresh JVM's first calibration measured per-task
+     * costs several times those of the same JVM a few seconds later. Blocks; keeps the interrupt status and returns
+     * early if interrupted.
+     *
+     * @return how long it waited, in nanoseconds
+     */
+    static long awaitCompilerIdle(Duration quiet, Duration max) {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long start = System.nanoTime();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return 0;
+        }
+        long step = Math.max(1, quiet.toMillis() / 2);
+        long last = jit.getTotalCompilationTime();
+        long idleSince = System.nanoTime();
+        while (System.nanoTime() - start < max.toNanos() && System.nanoTime() - idleSince < quiet.toNanos()) {
+            try {
+                Thread.sleep(step);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            long now = jit.getTotalCompilationTime();
+            if (now != last) {
+                last = now;
+                idleSince = System.nanoTime();
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
+    /**
      * Checkpointed busy work for probes: {@code iterations} rounds of xorshift, calling {@code ctx.checkpoint()} (if
      * {@code ctx} is not null) every 16,384 rounds, so it costs the same on any thread and yields under a GIL. Returns
      * a value that depends on every round, so the JIT cannot drop the loop.

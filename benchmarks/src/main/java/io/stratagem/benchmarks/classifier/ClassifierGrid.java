@@ -24,7 +24,8 @@ import java.util.Map;
  * against the measured makespan of the recommended backend.
  *
  * <p>Makespan is measured as the model predicts it: from creating the strategy (worker start-up included) until
- * the last task has ended; closing is not timed. Short cells are the median of several runs ({@link #measure}). Run
+ * the last task has ended; closing is not timed. Short cells are the median of several runs ({@link #measure}), after
+ * every backend was warmed up the same way ({@link #warmUp()}). Run
  * with the JDK 25 java and the benchmarks class path:
  * {@code java -cp ... io.stratagem.benchmarks.classifier.ClassifierGrid [quick]}.
  */
@@ -74,6 +75,9 @@ public final class ClassifierGrid {
      */
     static final long IDLE_MS = Integer.getInteger("grid.idleMs", 20);
 
+    /** Throw-away runs of every backend in each world before the grid is measured ({@link #warmUp()}). */
+    static final int WARM_RUNS = Integer.getInteger("grid.warmRuns", 30);
+
     static final List<Cell> QUICK = List.of(GRID.get(0), GRID.get(5), GRID.get(9), GRID.get(12));
 
     record Row(Cell cell, Semantics sem, Map<Backend, Double> measured, Recommendation rec) {
@@ -96,6 +100,7 @@ public final class ClassifierGrid {
         Work.iterationsPerNano();
         Environment env = Environment.measured();
         System.out.println("# calibration (" + env.cores() + " cores): " + env.calibration().asMap());
+        warmUp();
         List<Row> rows = new ArrayList<>();
         for (Semantics sem : Semantics.values()) {
             for (Cell cell : grid) {
@@ -151,9 +156,32 @@ public final class ClassifierGrid {
         return s.length % 2 == 1 ? s[h] : (s[h - 1] + s[h]) / 2;
     }
 
-    /** Seconds from creating the strategy until the last task of the cell has ended. */
+    /**
+     * Runs every backend {@link #WARM_RUNS} times on one empty task in each world, back to back, before anything is
+     * measured. A backend's creation path is compiled by the JIT only after dozens of strategies were created:
+     * without this, the grid's first cells measured it barely compiled and its later cells compiled (the async
+     * backend's run start was about 1.5 ms in the first cell and under 1 ms in the sixteenth, the same cost), so the
+     * order of the cells decided part of what was measured. The calibration warms the creation path the same way
+     * before it times a run start.
+     */
+    static void warmUp() throws InterruptedException {
+        Cell empty = new Cell(0, 0, 0, 1);
+        for (Semantics sem : Semantics.values()) {
+            for (Backend b : Backend.values()) {
+                for (int i = 0; i < WARM_RUNS; i++) {
+                    timed(b, sem, empty);
+                }
+            }
+        }
+    }
+
+    /** Seconds from creating the strategy until the last task of the cell has ended, after the idle pause. */
     static double run(Backend b, Semantics sem, Cell cell) throws InterruptedException {
         Thread.sleep(IDLE_MS);
+        return timed(b, sem, cell);
+    }
+
+    private static double timed(Backend b, Semantics sem, Cell cell) {
         Work task = Work.of("grid", Duration.ofNanos(Math.round(cell.cpuMs() * 1e6)),
                 Duration.ofNanos(Math.round(cell.waitMs() * 1e6)), cell.inBytes(), 0);
         long t0 = System.nanoTime();
@@ -173,10 +201,11 @@ public final class ClassifierGrid {
     }
 
     static String line(Row r) {
-        return String.format(Locale.ROOT, "%-6s %-45s threads %7.3f s  async %7.3f s  pool %7.3f s  -> %s "
-                        + "(pred %.3f s), regret %.2f", r.sem(), r.cell(), r.measured().get(Backend.GIL_THREADS),
-                r.measured().get(Backend.ASYNC), r.measured().get(Backend.PROCESS_POOL), r.rec().backend(),
-                r.rec().predicted().toNanos() / 1e9, r.regret());
+        return String.format(Locale.ROOT, "%-6s %-45s threads %8.4f s  async %8.4f s  pool %8.4f s  -> %s "
+                        + "(pred %.4f s), regret %.2f, predicted / measured %.2f", r.sem(), r.cell(),
+                r.measured().get(Backend.GIL_THREADS), r.measured().get(Backend.ASYNC),
+                r.measured().get(Backend.PROCESS_POOL), r.rec().backend(), r.rec().predicted().toNanos() / 1e9,
+                r.regret(), r.predictionRatio());
     }
 
     static String table(List<Row> rows) {

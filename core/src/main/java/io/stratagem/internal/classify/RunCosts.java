@@ -43,15 +43,32 @@ final class RunCosts {
 
     /** Fresh runs per backend that are timed, after the discarded ones. */
     private static final int RUNS = 5;
-    /** Discarded runs first, back to back: they load the backend's classes and warm its creation path. */
-    private static final int WARM_RUNS = 6;
+    /**
+     * Discarded runs first, back to back: they load the backend's classes and warm its creation path, which the JIT
+     * compiles only after dozens of creations (in a fresh JVM, back to back, the async backend's run start fell from
+     * about 0.7 ms to 0.2 ms over 150 runs, the thread pool's from 2 ms to 0.7 ms over 250; after 6, as before,
+     * calibrations measured 1.4 to 2.4 ms for the async backend where the grid measured 0.3 ms). At most a
+     * {@link #WARM_SHARE}th of the time left is spent on them per backend.
+     */
+    static final int WARM_RUNS = 150;
+    /** The warm-up of one backend's run start takes at most this fraction (1/n) of the time left. */
+    private static final int WARM_SHARE = 5;
+    /** How long the JIT compiler must be idle before timed runs, and the longest wait for it. */
+    private static final Duration COMPILER_QUIET = Duration.ofMillis(20);
+    private static final Duration COMPILER_WAIT = Duration.ofMillis(60);
     /** The pause before each timed run, so it starts from idle like a batch run does. */
     static final Duration IDLE = Duration.ofMillis(20);
-    /** Tasks in the loop-resume batches, and their wait: longer than submitting them all takes. */
-    private static final int RESUMERS = 500;
+    /**
+     * Tasks in the loop-resume batches, and their wait: longer than submitting them all takes. The figure is a
+     * difference of two batch times divided by this count, so a timer that wakes a millisecond late moves it by a
+     * millisecond divided by this count: with 500, fresh JVMs' calibrations measured anything from 0 to 10 µs per
+     * task; the grid's 2,000 tasks waiting 5 ms took 1 to 2.6 µs each beyond their wait, with the loop's per-task
+     * cost.
+     */
+    private static final int RESUMERS = 2000;
     private static final Duration RESUME_WAIT = Duration.ofMillis(10);
-    /** Timed rounds of the loop-resume measurement, after a warm-up round. */
-    private static final int RESUME_ROUNDS = 3;
+    /** Timed rounds of the loop-resume measurement (the median), after the warm-up rounds. */
+    private static final int RESUME_ROUNDS = 5;
     /** CPU per task of the GIL measurement: a few switch intervals, so every task is switched out several times. */
     private static final Duration WORK = Duration.ofMillis(15);
 
@@ -85,8 +102,17 @@ final class RunCosts {
         double[] took = new double[RUNS];
         int n = 0;
         try {
+            long warmUntil = System.nanoTime() + (deadline - System.nanoTime()) / WARM_SHARE;
             for (int run = -WARM_RUNS; run < RUNS && System.nanoTime() - deadline < 0; run++) {
+                if (run < 0 && run % 2 == 0 && System.nanoTime() - warmUntil >= 0) {
+                    run = 0; // warmed up as long as the budget allows
+                }
                 Semantics sem = Semantics.values()[(run + 2 * WARM_RUNS) % Semantics.values().length];
+                if (run == 0) {
+                    // the warm-up made the creation path hot; timed while the compiler still compiles it, the runs
+                    // lose a core to the compiler threads
+                    CalibrationProbe.awaitCompilerIdle(COMPILER_QUIET, COMPILER_WAIT);
+                }
                 if (run >= 0 && !idle()) {
                     break;
                 }
@@ -140,6 +166,8 @@ final class RunCosts {
             };
             batch(s, ctx -> 1); // warm-up: the loop's timer and resume paths are cold in a fresh JVM
             batch(s, sleeper);
+            batch(s, sleeper);
+            CalibrationProbe.awaitCompilerIdle(COMPILER_QUIET, COMPILER_WAIT);
             double[] extra = new double[RESUME_ROUNDS];
             int k = 0;
             for (; k < RESUME_ROUNDS && (k == 0 || System.nanoTime() - deadline < 0); k++) {
