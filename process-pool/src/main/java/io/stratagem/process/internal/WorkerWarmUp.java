@@ -13,13 +13,14 @@ import java.util.List;
  * Start-up work a worker JVM does on a second thread, while its main thread says HELLO and waits for INIT.
  *
  * <h2>Why</h2>
- * A fresh JVM pays tens of milliseconds the first time it touches certain JDK machinery, and a worker's first task
- * touches all of it: the serialization filter's configuration ({@code ObjectInputFilter.Config}'s initialization
- * sets up a system logger, a {@code ServiceLoader} lookup and the first {@code VarHandle}, about 40 ms measured on
- * JDK 25), and the method-handle and lambda machinery (a task is usually a serializable lambda, rebuilt through
- * {@code $deserializeLambda$}). Done serially that sat on the path to the first result; done here it overlaps the
- * handshake, and the main thread finds the classes initialized (or waits only for the remainder of their
- * initialization). Then it maps the {@link StartedMarks} file (mapping a file first initializes the JDK's
+ * A fresh JVM pays tens of milliseconds the first time it touches certain JDK machinery: the method-handle and lambda
+ * machinery (a task is usually a serializable lambda, rebuilt through {@code $deserializeLambda$}), which a worker's
+ * first task needs, and the serialization filter's configuration ({@code ObjectInputFilter.Config}'s initialization
+ * sets up a system logger, reads the security properties and looks up a filter factory, about 20 ms on JDK 25), which
+ * only a value read through {@code ObjectInputStream} needs (the allow-list itself is matched by
+ * {@link ClassPatterns}, without it). Done serially that sat on the path to the first result; done here, in that
+ * order, it overlaps the handshake, and the main thread finds the classes initialized (or waits only for the
+ * remainder of their initialization). Then it maps the {@link StartedMarks} file (mapping a file first initializes the JDK's
  * memory-segment support, another ~20 ms); until it has, the worker flushes each STARTED frame as it writes it, which
  * is exact without the marks, only slower. The {@link ThreadMXBean} (for per-task CPU time; {@code java.management} takes tens of
  * milliseconds to load) comes last, so it does not compete with the rest; tasks finished before it is ready report no
@@ -64,8 +65,8 @@ final class WorkerWarmUp extends Thread {
     @Override
     public void run() {
         try {
-            ObjectInputFilter.Config.getSerialFilter(); // initializes the filter configuration (the costly part)
             roundTripLambda();
+            ObjectInputFilter.Config.getSerialFilter(); // for ObjectInputStream, which initializes it (the costly part)
             Class.forName(CompositeForms.class.getName());
             Class.forName(ErrorPayload.class.getName());
         } catch (Exception | LinkageError e) {
