@@ -10,6 +10,7 @@ import java.io.InvalidObjectException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -65,53 +66,149 @@ final class CompositeForms {
         }
     };
 
-    /** An ArrayList whose elements are all null, Integer, Long or String, as {@code tag n elements}; else null. */
-    static byte[] list(Object value, byte tag) throws IOException {
+    /**
+     * An ArrayList whose elements are all null, Integer, Long or String (each allowed by the codec's allow-list), as
+     * {@code tag 'i' n int*} when all are Integers (the usual {@code map} chunk) or {@code tag 'm' n (kind value)*};
+     * else null. Written straight into an array: a {@code map} chunk is encoded a few times before the JIT has
+     * compiled this loop, and a call or a lock per element was most of its cost then.
+     */
+    byte[] list(Object value, byte tag) {
         if (value.getClass() != ArrayList.class) {
             return null;
         }
         ArrayList<?> list = (ArrayList<?>) value;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + list.size() * 5);
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(tag);
-        out.writeInt(list.size());
-        for (Object e : list) {
+        int n = list.size();
+        boolean ints = outer.allowsInt();
+        for (int i = 0; i < n && ints; i++) {
+            ints = list.get(i) instanceof Integer;
+        }
+        if (ints) {
+            byte[] b = new byte[6 + 4 * n];
+            b[0] = tag;
+            b[1] = 'i';
+            int at = putInt(b, 2, n);
+            for (int i = 0; i < n; i++) {
+                at = putInt(b, at, (Integer) list.get(i));
+            }
+            return b;
+        }
+        byte[] b = new byte[16 + n * 5];
+        b[0] = tag;
+        b[1] = 'm';
+        int at = putInt(b, 2, n);
+        for (int i = 0; i < n; i++) {
+            Object e = list.get(i);
+            if (b.length - at < 9) {
+                b = java.util.Arrays.copyOf(b, b.length * 2);
+            }
             if (e == null) {
-                out.writeByte('N');
-            } else if (e instanceof Integer i) {
-                out.writeByte('I');
-                out.writeInt(i);
-            } else if (e instanceof Long l) {
-                out.writeByte('J');
-                out.writeLong(l);
-            } else if (e instanceof String s && s.length() < 8192) {
-                out.writeByte('S');
-                out.writeUTF(s);
+                b[at++] = 'N';
+            } else if (e instanceof Integer v && outer.allowsInt()) {
+                b[at++] = 'I';
+                at = putInt(b, at, v);
+            } else if (e instanceof Long v && outer.allowsLong()) {
+                b[at++] = 'J';
+                at = putInt(b, putInt(b, at, (int) (v >>> 32)), (int) (long) v);
+            } else if (e instanceof String v && v.length() < 8192 && outer.allowsString()) {
+                byte[] utf = v.getBytes(StandardCharsets.UTF_8);
+                if (b.length - at < 5 + utf.length) {
+                    b = java.util.Arrays.copyOf(b, Math.max(b.length * 2, at + 5 + utf.length));
+                }
+                b[at++] = 'S';
+                at = putInt(b, at, utf.length);
+                System.arraycopy(utf, 0, b, at, utf.length);
+                at += utf.length;
             } else {
                 return null;
             }
         }
-        out.flush();
-        return bytes.toByteArray();
+        return java.util.Arrays.copyOf(b, at);
     }
 
-    static ArrayList<Object> readList(byte[] bytes) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1));
-        int n = in.readInt();
-        if (n < 0 || n > bytes.length) {
-            throw new InvalidObjectException("a list of " + n + " elements in " + bytes.length + " bytes");
+    private static int putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+        return at + 4;
+    }
+
+    private static int getInt(byte[] b, int at) {
+        return (b[at] << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+    }
+
+    ArrayList<Object> readList(byte[] b) throws IOException {
+        if (b.length < 6) {
+            throw new InvalidObjectException("a list of " + b.length + " bytes");
+        }
+        byte kind = b[1];
+        int n = getInt(b, 2);
+        if (n < 0 || n > b.length) {
+            throw new InvalidObjectException("a list of " + n + " elements in " + b.length + " bytes");
         }
         ArrayList<Object> list = new ArrayList<>(n);
+        if (kind == 'i') {
+            if (b.length != 6 + 4L * n) {
+                throw new InvalidObjectException("a list of " + n + " ints in " + b.length + " bytes");
+            }
+            requireAllowed(outer.allowsInt(), Integer.class);
+            for (int i = 0, at = 6; i < n; i++, at += 4) {
+                list.add(getInt(b, at));
+            }
+            return list;
+        }
+        if (kind != 'm') {
+            throw new InvalidObjectException("bad list kind " + kind);
+        }
+        int at = 6;
         for (int i = 0; i < n; i++) {
-            switch (in.readByte()) {
-                case 'N' -> list.add(null);
-                case 'I' -> list.add(in.readInt());
-                case 'J' -> list.add(in.readLong());
-                case 'S' -> list.add(in.readUTF());
+            if (at >= b.length) {
+                throw new InvalidObjectException("list truncated at element " + i);
+            }
+            byte t = b[at++];
+            int need = switch (t) {
+                case 'N' -> 0;
+                case 'I', 'S' -> 4;
+                case 'J' -> 8;
                 default -> throw new InvalidObjectException("bad list element tag at " + i);
+            };
+            if (b.length - at < need) {
+                throw new InvalidObjectException("list truncated at element " + i);
+            }
+            switch (t) {
+                case 'N' -> list.add(null);
+                case 'I' -> {
+                    requireAllowed(outer.allowsInt(), Integer.class);
+                    list.add(getInt(b, at));
+                    at += 4;
+                }
+                case 'J' -> {
+                    requireAllowed(outer.allowsLong(), Long.class);
+                    list.add(((long) getInt(b, at) << 32) | (getInt(b, at + 4) & 0xFFFFFFFFL));
+                    at += 8;
+                }
+                default -> {
+                    requireAllowed(outer.allowsString(), String.class);
+                    int len = getInt(b, at);
+                    at += 4;
+                    if (len < 0 || len > b.length - at) {
+                        throw new InvalidObjectException("a string of " + len + " bytes at element " + i);
+                    }
+                    list.add(new String(b, at, len, StandardCharsets.UTF_8));
+                    at += len;
+                }
             }
         }
+        if (at != b.length) {
+            throw new InvalidObjectException((b.length - at) + " bytes after the list");
+        }
         return list;
+    }
+
+    private static void requireAllowed(boolean allowed, Class<?> c) throws InvalidClassException {
+        if (!allowed) {
+            throw new InvalidClassException(c.getName(), "filter status: REJECTED (not in the serialization allow-list)");
+        }
     }
 
     /** A plain serializable record as {@code tag class n (len bytes)*}, each component through the codec; else null. */

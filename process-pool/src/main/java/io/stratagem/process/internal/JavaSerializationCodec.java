@@ -92,6 +92,18 @@ public final class JavaSerializationCodec implements TaskCodec {
     private final boolean fastLong;
     private final boolean fastString;
 
+    boolean allowsInt() {
+        return fastInt;
+    }
+
+    boolean allowsLong() {
+        return fastLong;
+    }
+
+    boolean allowsString() {
+        return fastString;
+    }
+
     boolean allowed(Class<?> c) {
         return decisions.get(c) != ObjectInputFilter.Status.REJECTED;
     }
@@ -155,7 +167,7 @@ public final class JavaSerializationCodec implements TaskCodec {
                 return lambdas.encode(lambda, capturing, LAMBDA);
             }
         }
-        byte[] fast = CompositeForms.list(value, LIST);
+        byte[] fast = composites.list(value, LIST);
         if (fast == null) {
             fast = composites.record(value, RECORD);
         }
@@ -193,7 +205,7 @@ public final class JavaSerializationCodec implements TaskCodec {
             case LAMBDA:
                 return lambdas.decode(bytes, loader);
             case LIST:
-                return CompositeForms.readList(bytes);
+                return composites.readList(bytes);
             case RECORD:
                 return composites.readRecord(bytes, loader);
             case JAVA:

@@ -87,5 +87,20 @@ class JavaSerializationCodecTest {
         assertThrows(IOException.class, () -> codec.decode(new byte[]{2, 1}, loader));
         assertThrows(IOException.class, () -> codec.decode(new byte[]{99}, loader));
         assertThrows(IOException.class, () -> codec.decode(new byte[]{6, 0x7f, 0, 0, 0}, loader));
+        assertThrows(IOException.class, () -> codec.decode(new byte[]{6, 'i', 0, 0, 0, 2, 0, 0, 0, 1}, loader));
+        assertThrows(IOException.class, () -> codec.decode(new byte[]{6, 'm', 0, 0, 0, 1, 'S', 0, 0, 0, 9, 'x'}, loader));
+        assertThrows(IOException.class, () -> codec.decode(new byte[]{6, 'm', 0, 0, 0, 1, 'N', 'N'}, loader));
+        assertThrows(IOException.class, () -> codec.decode(new byte[]{6, 'm', 0, 0, 0, 1, 'J', 0, 0}, loader));
+    }
+
+    @Test
+    void listsKeepTheAllowList() throws Exception {
+        JavaSerializationCodec intsOnly = new JavaSerializationCodec("java.lang.Integer;java.util.ArrayList;!*");
+        ArrayList<Object> ints = new ArrayList<>(List.of(1, -2, Integer.MAX_VALUE));
+        assertEquals(ints, intsOnly.decode(intsOnly.encode(ints), loader));
+        ArrayList<Object> withLong = new ArrayList<>(List.of(1, 2L));
+        assertThrows(InvalidClassException.class, () -> intsOnly.encode(withLong));
+        byte[] written = codec.encode(withLong);
+        assertThrows(InvalidClassException.class, () -> intsOnly.decode(written, loader));
     }
 }
