@@ -31,6 +31,8 @@ import java.util.stream.IntStream;
  * <pre>
  * java -cp BENCH_CP io.stratagem.benchmarks.process.ProcessPoolBenchmark [--peers DIR] [--tiny 20000] [--skip-python]
  * </pre>
+ * {@code --first-only RUNS} measures only the time to first result; {@code --hot-only RUNS} only the hot path (tiny
+ * tasks through submit, one round trip, and the pipe-echo floor), {@code RUNS} times, for tuning it.
  */
 public final class ProcessPoolBenchmark {
     private ProcessPoolBenchmark() {
@@ -44,20 +46,26 @@ public final class ProcessPoolBenchmark {
         int tiny = 20_000;
         boolean python = true;
         int firstOnly = 0;
+        int hotOnly = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--peers" -> peers = args[++i];
                 case "--tiny" -> tiny = Integer.parseInt(args[++i]);
                 case "--skip-python" -> python = false;
                 case "--first-only" -> firstOnly = Integer.parseInt(args[++i]);
+                case "--hot-only" -> hotOnly = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: [--peers DIR] [--tiny N] [--skip-python] [--first-only RUNS]");
+                        + "; usage: [--peers DIR] [--tiny N] [--skip-python] [--first-only RUNS] [--hot-only RUNS]");
             }
         }
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
         if (firstOnly > 0) {
             firstResultOnly(firstOnly);
+            return;
+        }
+        if (hotOnly > 0) {
+            hotPathOnly(hotOnly, tiny, javaBin, cp);
             return;
         }
         List<String> pyCmd = List.of("python3", peers + "/procpool.py", "--workers", "" + WORKERS, "--tiny", "" + tiny,
@@ -93,17 +101,7 @@ public final class ProcessPoolBenchmark {
             }
             mapAutoUs = Math.min(mapOnce(s, inputs, 0), Math.min(mapOnce(s, inputs, 0), mapOnce(s, inputs, 0)));
             map500Us = Math.min(mapOnce(s, inputs, 500), Math.min(mapOnce(s, inputs, 500), mapOnce(s, inputs, 500)));
-            for (int i = 0; i < 2_000; i++) {
-                s.submit(inc(i)).join();
-            }
-            long[] lat = new long[2_000];
-            for (int i = 0; i < lat.length; i++) {
-                long t = System.nanoTime();
-                s.submit(inc(i)).join();
-                lat[i] = System.nanoTime() - t;
-            }
-            Arrays.sort(lat);
-            rtUs = lat[lat.length / 2] / 1000.0;
+            rtUs = roundTripP50(s);
         }
         double floorUs = PipeEcho.p50Micros(javaBin, cp, 2_000, 2_000, 100);
 
@@ -214,6 +212,36 @@ public final class ProcessPoolBenchmark {
         }
         Arrays.sort(t);
         System.out.println(f("first result: median %.1f ms, min %.1f ms, max %.1f ms", t[runs / 2], t[0], t[runs - 1]));
+    }
+
+    /** Only the hot path, {@code runs} times on one pool: tiny tasks via submit, one round trip, and the floor. */
+    private static void hotPathOnly(int runs, int tiny, String javaBin, String cp) throws Exception {
+        try (Strategy s = pool()) {
+            s.submit(inc(1)).join();
+            submitTiny(s, tiny); // warm-up: JIT on both sides
+            for (int r = 0; r < runs; r++) {
+                double submitUs = Math.min(submitTiny(s, tiny), submitTiny(s, tiny));
+                double rtUs = roundTripP50(s);
+                double floorUs = PipeEcho.p50Micros(javaBin, cp, 2_000, 2_000, 100);
+                System.out.println(f("hot path, run %d: submit %.2f us/task, round trip p50 %.1f us, pipe echo p50 %.1f us"
+                        + " (%.2fx the floor)", r + 1, submitUs, rtUs, floorUs, rtUs / floorUs));
+            }
+        }
+    }
+
+    /** p50 of 2,000 round trips of one tiny task (submit, then join), after 2,000 untimed ones. */
+    private static double roundTripP50(Strategy s) {
+        for (int i = 0; i < 2_000; i++) {
+            s.submit(inc(i)).join();
+        }
+        long[] lat = new long[2_000];
+        for (int i = 0; i < lat.length; i++) {
+            long t = System.nanoTime();
+            s.submit(inc(i)).join();
+            lat[i] = System.nanoTime() - t;
+        }
+        Arrays.sort(lat);
+        return lat[lat.length / 2] / 1000.0;
     }
 
     private static Strategy pool() {
