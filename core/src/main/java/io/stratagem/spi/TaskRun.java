@@ -55,6 +55,16 @@ public final class TaskRun<T> extends TaskHandle<T> {
 
         /** The run has ended and its handle is complete; called exactly once per run. */
         void ended(TaskRun<?> run);
+
+        /**
+         * A thread is about to block in {@link TaskRun#join()} until {@code run} completes. The backend may use that
+         * thread meanwhile for work that brings the completion closer (the process pool reads its worker's answer on
+         * it, saving a hand-off between threads); it returns once the run is done or it cannot help, and the caller
+         * then waits as usual. Must return soon after the run completes, however it completes; must not throw.
+         * Default: returns at once.
+         */
+        default void awaiting(TaskRun<?> run) {
+        }
     }
 
     private static final int QUEUED = 0;
@@ -278,6 +288,18 @@ public final class TaskRun<T> extends TaskHandle<T> {
     }
 
     // ---- caller side -------------------------------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc} Before blocking, lets the backend use this thread to bring the completion closer
+     * ({@link Owner#awaiting}).
+     */
+    @Override
+    public T join() {
+        if (!isDone()) {
+            owner.awaiting(this);
+        }
+        return super.join();
+    }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {

@@ -306,4 +306,51 @@ class TaskRunTest {
             throw new AssertionError(e);
         }
     }
+
+    /** An owner that completes the run itself when a caller is about to wait in join (as a backend that helps would). */
+    @Test
+    void join_letsTheOwnerHelpBeforeBlocking_onlyWhileTheRunIsNotDone() {
+        AtomicInteger helped = new AtomicInteger();
+        TaskRun.Owner helping = new TaskRun.Owner() {
+            @Override
+            public void withdrawn(TaskRun<?> run) {
+            }
+
+            @Override
+            public void stopRequested(TaskRun<?> run, boolean mayInterrupt) {
+            }
+
+            @Override
+            public void ended(TaskRun<?> run) {
+            }
+
+            @Override
+            public void awaiting(TaskRun<?> run) {
+                helped.incrementAndGet();
+                @SuppressWarnings("unchecked")
+                TaskRun<Integer> r = (TaskRun<Integer>) run;
+                r.succeed(5);
+            }
+        };
+        TaskRun<Integer> run = new TaskRun<>(1, ctx -> 0, helping);
+        assertTrue(run.tryStart(null));
+        assertEquals(5, run.join());
+        assertEquals(5, run.join());
+        assertEquals(1, helped.get(), "asked once: the second join found the run done");
+    }
+
+    /** The default hook does nothing: join then blocks until another thread completes the run. */
+    @RepeatedTest(20)
+    void join_withTheDefaultHook_waitsForAnotherThread() throws Exception {
+        TaskRun<Integer> run = new TaskRun<>(2, ctx -> 0, new CountingOwner());
+        assertTrue(run.tryStart(null));
+        CountDownLatch joining = new CountDownLatch(1);
+        Thread t = Thread.ofPlatform().start(() -> {
+            await().until(() -> joining.getCount() == 0);
+            run.succeed(9);
+        });
+        joining.countDown();
+        assertEquals(9, run.join());
+        t.join();
+    }
 }

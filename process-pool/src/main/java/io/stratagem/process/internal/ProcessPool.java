@@ -450,6 +450,28 @@ public final class ProcessPool extends AbstractStrategy {
     }
 
 
+    /**
+     * A caller is about to block in {@code join()} on {@code run}: if the run is in flight on a worker, that worker may
+     * let this thread read its answer ({@link WorkerHandle#help}).
+     */
+    @Override
+    public void awaiting(TaskRun<?> run) {
+        Pending p = byRunId.get(run.id());
+        if (p == null) {
+            return;
+        }
+        WorkerHandle w;
+        lock.lock();
+        try {
+            w = p.state == Pending.SENT ? p.worker : null;
+        } finally {
+            lock.unlock();
+        }
+        if (w != null) {
+            w.help(run);
+        }
+    }
+
     /** See {@link WorkerDeaths#onDeath}. */
     void onDeath(WorkerHandle w, Integer exit, String reason, boolean wasReady, java.util.Set<Long> startedUnflushed) {
         deaths.onDeath(w, exit, reason, wasReady, startedUnflushed);

@@ -25,6 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * frames (handing each to the pool), a thread that turns its stderr into log lines (tagged with the worker id, the
  * last ones kept for crash reports), and a write lock for the stdin pipe. When the frame stream ends for any reason
  * the process is made sure dead, its exit code collected, and the pool told exactly once ({@link ProcessPool#onDeath}).
+ * The reading is shared ({@link ReaderRole}): a caller joining the one task outstanding here reads its answer itself
+ * ({@link #help}), and the lifecycle thread reads whenever answers are expected and nobody else does.
  */
 final class WorkerHandle {
     enum State { STARTING, READY, DRAINING, DEAD }
@@ -44,7 +46,10 @@ final class WorkerHandle {
     String retireReason;
 
     private final ReentrantLock writeLock = new ReentrantLock();
-    private int unanswered; // guarded by writeLock: TASK frames written whose outcome frame this reader has not read
+    // Written under writeLock: TASK frames written whose outcome frame has not been read. Volatile for ReaderRole.
+    private volatile int unanswered;
+    private final ReaderRole role = new ReaderRole();
+    private volatile FrameReader frames; // once READY: read by the holder of the role only
     private final ArrayDeque<String> tail = new ArrayDeque<>(); // guarded by tailLock
     private final ReentrantLock tailLock = new ReentrantLock();
     private final CountDownLatch gone = new CountDownLatch(1);
@@ -97,17 +102,11 @@ final class WorkerHandle {
             readyNanos = System.nanoTime();
             log.debug("{}: worker {} (pid {}) ready in {} ms", config.name(), id, p.pid(),
                     (readyNanos - startNanos) / 1_000_000);
+            p.onExit().thenRun(role::exited); // an idle worker's death is then noticed with nobody reading
+            frames = reader;
             pool.onReady(this);
-            for (Frame f; (f = reader.read()) != null; ) {
-                boolean more = reader.ready();
-                if (f.type() == WorkerProtocol.RESULT || f.type() == WorkerProtocol.ERROR
-                        || f.type() == WorkerProtocol.WITHDRAWN) {
-                    answered(); // before the flush at the end of this batch: see sendTask
-                }
-                pool.onFrame(this, f, more);
-                if (!more) {
-                    flush(); // end of a batch: push what the pool wrote to this worker meanwhile
-                }
+            while (role.awaitTurn(() -> unanswered) && !readWhileExpected(reader)) {
+                // the role was given up while no answer was expected; wait for the next turn
             }
             detail = "the worker's output ended";
         } catch (FrameException e) {
@@ -144,6 +143,67 @@ final class WorkerHandle {
             gone.countDown();
             pool.onGone(this);
         }
+    }
+
+    /**
+     * Reads frames, holding the role, until the end of the stream (true) or the end of a batch with no answer expected,
+     * when it gives the role up (false).
+     */
+    private boolean readWhileExpected(FrameReader reader) throws IOException {
+        while (true) {
+            Frame f = reader.read();
+            if (f == null) {
+                return true;
+            }
+            boolean more = reader.ready();
+            handle(f, more);
+            if (!more) {
+                flush(); // end of a batch: push what the pool wrote to this worker meanwhile
+                if (role.releaseIfIdle(unanswered)) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    private void handle(Frame f, boolean more) throws FrameException {
+        if (f.type() == WorkerProtocol.RESULT || f.type() == WorkerProtocol.ERROR
+                || f.type() == WorkerProtocol.WITHDRAWN) {
+            answered(); // before the flush at the end of this batch: see sendTask
+        }
+        pool.onFrame(this, f, more);
+    }
+
+    /**
+     * Called on a thread about to block in {@code join()} on {@code run}, which the pool has sent to this worker: if
+     * it is the only task outstanding here and nobody reads, reads one batch of frames on this thread (which normally
+     * brings the task's outcome, read here instead of on the lifecycle thread, which would then have to wake this
+     * one), then gives the role back. Not on a virtual thread: a pipe read would pin its carrier. Never throws: what
+     * ends the stream is handed to the lifecycle thread. See {@link ReaderRole}.
+     */
+    void help(io.stratagem.spi.TaskRun<?> run) {
+        FrameReader reader = frames;
+        if (reader == null || unanswered != 1 || Thread.currentThread().isVirtual()
+                || !role.tryTake(() -> !run.isDone(), () -> unanswered)) {
+            return;
+        }
+        try {
+            boolean more;
+            do {
+                Frame f = reader.read();
+                if (f == null) {
+                    role.handOver(null);
+                    return;
+                }
+                more = reader.ready();
+                handle(f, more);
+            } while (more);
+            flush();
+        } catch (IOException | RuntimeException | Error e) {
+            role.handOver(e);
+            return;
+        }
+        role.release(() -> unanswered);
     }
 
     /**
@@ -332,10 +392,11 @@ final class WorkerHandle {
             }
             unanswered++;
         } catch (IOException e) {
-            // the reader thread reports the death
+            return; // the reader thread reports the death
         } finally {
             writeLock.unlock();
         }
+        role.wanted();
     }
 
     private void answered() {
