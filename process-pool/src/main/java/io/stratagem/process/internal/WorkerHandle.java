@@ -102,9 +102,9 @@ final class WorkerHandle {
             readyNanos = System.nanoTime();
             log.debug("{}: worker {} (pid {}) ready in {} ms", config.name(), id, p.pid(),
                     (readyNanos - startNanos) / 1_000_000);
-            p.onExit().thenRun(role::exited); // an idle worker's death is then noticed with nobody reading
             frames = reader;
             pool.onReady(this);
+            p.onExit().thenRun(role::exited); // an idle worker's death is then noticed with nobody reading
             while (role.awaitTurn(() -> unanswered) && !readWhileExpected(reader)) {
                 // the role was given up while no answer was expected; wait for the next turn
             }
