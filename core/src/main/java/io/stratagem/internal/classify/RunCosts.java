@@ -92,7 +92,8 @@ final class RunCosts {
         runStart(factory, Backend.GIL_THREADS, deadline).ifPresent(v -> m.put("threadRunStartNanos", v));
         runStart(factory, Backend.ASYNC, deadline).ifPresent(v -> m.put("asyncRunStartNanos", v));
         loopResume(factory, deadline).ifPresent(v -> m.put("loopResumeNanos", v));
-        if (deadline - System.nanoTime() > budget.toNanos() / 2) {
+        // one round runs 1 + 2 + k tasks of WORK each: measured if it fits, the documented default otherwise
+        if (deadline - System.nanoTime() > (3L + CostModel.defaultThreads(cores)) * WORK.toNanos()) {
             gilWaiterSwitch(factory, cores, deadline).ifPresent(v -> m.put("gilWaiterSwitchNanos", v));
         }
         return m;
