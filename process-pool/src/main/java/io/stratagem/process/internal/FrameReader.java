@@ -25,6 +25,10 @@ public final class FrameReader {
         int buffered() {
             return count - pos; // read by the one reader thread that also fills it
         }
+
+        int inPipe() throws IOException {
+            return in.available();
+        }
     }
 
     /** A reader over {@code raw} with a 64 KiB buffer: a frame is then one read system call or less. */
@@ -44,6 +48,30 @@ public final class FrameReader {
     /** Whether bytes are ready without blocking (a hint for batching flushes; buffered bytes only, if buffered). */
     public boolean ready() throws IOException {
         return buffer != null ? buffer.buffered() > 0 : in.available() > 0;
+    }
+
+    /**
+     * Polls for up to {@code nanos} until bytes can be read without blocking, so that a {@link #read} expected to
+     * return soon finds them there instead of sleeping in the kernel and being woken (on a virtual machine, waking a
+     * thread whose CPU went idle can take tens of microseconds). Returns early when the thread is interrupted.
+     *
+     * @return whether bytes are ready
+     */
+    public boolean spinUntilReady(long nanos) throws IOException {
+        if (ready()) {
+            return true;
+        }
+        if (buffer == null) {
+            return false;
+        }
+        long deadline = System.nanoTime() + nanos;
+        do {
+            if (buffer.inPipe() > 0) {
+                return true;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - deadline < 0 && !Thread.currentThread().isInterrupted());
+        return false;
     }
 
     /**

@@ -16,21 +16,38 @@ import java.util.function.IntSupplier;
  * <ul>
  *   <li>The lifecycle thread reads while answers are expected ({@code unanswered > 0}) or the process has exited (to
  *       read to the end of its output); otherwise it gives the role up and waits. A frame written to the worker
- *       ({@link #wanted()}) wakes it if nobody holds the role: a task sent when no caller joins it is still read.</li>
+ *       ({@link #wanted}) wakes it if nobody holds the role: a task sent when no caller joins it is still read.
+ *       Except while callers have been joining (a helper took the role since the lifecycle thread last had to read a
+ *       lone task itself): then a frame making the only answer expected does not wake it, since the caller about to
+ *       join it will read the answer, and the wake-up (a system call on the caller's path, and a thread competing for
+ *       the CPUs) would cost that round trip more than the read. The lifecycle thread instead ticks every
+ *       {@link #TICK_NANOS} while helpers are active, and takes the role at once if it finds an answer expected and
+ *       nobody reading at two ticks in a row (a task nobody joins is read within 1 ms or so; callers then no longer
+ *       count as joining until one helps again). After {@link #IDLE_TICKS} ticks without a helper it waits without a
+ *       deadline, and frames wake it again.</li>
  *   <li>A helper takes the role only when it is free, reads one batch (up to the point where nothing more is buffered,
  *       as the lifecycle thread does between flushes), and gives it back, waking the lifecycle thread if answers are
  *       still expected. A blocking read thus lasts until the worker next writes, which for the one task outstanding
  *       is its outcome, or its STARTED frame (pushed by the worker's flusher within 1-2 ms of the start).</li>
  *   <li>What a helper meets that ends the stream (its end, a malformed frame, a failed read, an internal error) is
- *       handed to the lifecycle thread, which handles it as if it had read it; nobody takes the role after that.</li>
+ *       handed to the lifecycle thread, which handles it as if it had read it; nobody takes the role after that.
+ *       A helper giving the role back while answers are still expected (its task runs long, or others were sent)
+ *       makes the lifecycle thread take it at once.</li>
  * </ul>
  * {@code holder} is volatile so that {@link #wanted()} and {@link #release} can decide without the lock: each side
  * writes one volatile ({@code unanswered}, or {@code holder}) and then reads the other, so at least one of them sees
- * the other's write and the lifecycle thread is never left waiting while an answer is expected.
+ * the other's write and the lifecycle thread is never left waiting while an answer is expected. Likewise
+ * {@code asleep} against {@link #wanted}'s skipped wake-up: the lifecycle thread sets it, then reads
+ * {@code unanswered}; a frame's writer raises {@code unanswered}, then reads {@code asleep}.
  *
  * <p>Thread-safe.
  */
 final class ReaderRole {
+    /** How often the lifecycle thread looks for a lone answer nobody reads, while callers join (see above). */
+    static final long TICK_NANOS = 500_000;
+    /** Ticks without a helper after which the lifecycle thread waits without a deadline. */
+    static final int IDLE_TICKS = 20;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private volatile Thread holder;   // written under lock
@@ -38,6 +55,10 @@ final class ReaderRole {
     private boolean exited;           // guarded by lock
     private boolean ended;            // guarded by lock: a helper met the end of the stream
     private Throwable failure;        // guarded by lock: what a helper met instead
+    private volatile boolean joining; // helpers have been reading lone answers: a lone frame need not wake anyone
+    private volatile boolean asleep;  // written under lock: the lifecycle thread waits without a deadline
+    private boolean takeNow;          // guarded by lock: a helper gave the role back with answers expected
+    private int helps;                // guarded by lock: roles taken by helpers, for the lifecycle thread's ticks
 
     /**
      * The lifecycle thread, not holding the role: waits until it should read, and takes the role.
@@ -48,6 +69,9 @@ final class ReaderRole {
      */
     boolean awaitTurn(IntSupplier unanswered) throws IOException {
         Thread me = Thread.currentThread();
+        boolean unreadLastTick = false;
+        int idleTicks = 0;
+        int helpsSeen = -1;
         lock.lock();
         try {
             while (true) {
@@ -61,14 +85,43 @@ final class ReaderRole {
                 if (ended) {
                     return false;
                 }
-                if (holder == null && (exited || unanswered.getAsInt() > 0)) {
-                    holder = me;
-                    return true;
+                int u = unanswered.getAsInt();
+                if (holder == null && (exited || u > 0)) {
+                    if (exited || takeNow || u > 1 || !joining || unreadLastTick) {
+                        if (!exited && !takeNow && u == 1 && joining) {
+                            joining = false; // a lone answer nobody came for: wake up for the next ones at once
+                        }
+                        takeNow = false;
+                        holder = me;
+                        return true;
+                    }
+                    unreadLastTick = true; // a caller may be about to join it: look again next tick
+                } else {
+                    unreadLastTick = false;
                 }
                 lifecycleWaiting = true;
-                changed.awaitUninterruptibly();
+                if (joining && idleTicks < IDLE_TICKS) {
+                    idleTicks = helps == helpsSeen ? idleTicks + 1 : 0;
+                    helpsSeen = helps;
+                    changed.awaitNanos(TICK_NANOS);
+                } else {
+                    asleep = true;
+                    if (holder == null && unanswered.getAsInt() > 0) {
+                        asleep = false; // raced with a skipped wake-up: look again, now taking the role
+                        unreadLastTick = true;
+                        lifecycleWaiting = false;
+                        continue;
+                    }
+                    changed.awaitUninterruptibly();
+                    asleep = false;
+                    idleTicks = 0;
+                    unreadLastTick = false;
+                }
                 lifecycleWaiting = false;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the lifecycle thread is never interrupted; keep the flag if it is
+            throw new IOException("interrupted while waiting to read", e);
         } finally {
             lock.unlock();
         }
@@ -88,10 +141,17 @@ final class ReaderRole {
         }
     }
 
-    /** A frame that the worker will answer was written: wakes the lifecycle thread if nobody reads. */
-    void wanted() {
+    /**
+     * A frame that the worker will answer was written, raising the count of answers expected to {@code unanswered}:
+     * wakes the lifecycle thread if nobody reads, unless callers have been joining and this is the only answer
+     * expected (see above).
+     */
+    void wanted(int unanswered) {
         if (holder != null) {
             return; // whoever holds it reads the answer, or wakes the lifecycle thread when it gives the role up
+        }
+        if (unanswered == 1 && joining && !asleep) {
+            return; // its caller will likely join and read it; if not, the ticking lifecycle thread will
         }
         lock.lock();
         try {
@@ -118,6 +178,11 @@ final class ReaderRole {
                 return false;
             }
             holder = Thread.currentThread();
+            helps++;
+            if (!joining) {
+                joining = true;
+                changed.signal(); // a sleeping lifecycle thread starts ticking (see above)
+            }
         } finally {
             lock.unlock();
         }
@@ -136,8 +201,11 @@ final class ReaderRole {
         }
         lock.lock();
         try {
-            if (holder == null && lifecycleWaiting) {
-                changed.signal();
+            if (holder == null) {
+                takeNow = true;
+                if (lifecycleWaiting) {
+                    changed.signal();
+                }
             }
         } finally {
             lock.unlock();
@@ -158,6 +226,11 @@ final class ReaderRole {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the lifecycle thread waits without a deadline (for tests). */
+    boolean asleep() {
+        return asleep;
     }
 
     /** The worker process has exited: the lifecycle thread reads to the end of its output unless a helper does. */

@@ -33,6 +33,11 @@ final class WorkerHandle {
 
     private static final Logger log = LoggerFactory.getLogger("io.stratagem.process.worker");
     private static final int TAIL_LINES = 20;
+    /**
+     * How long a helper polls the pipe before blocking in a read: a tiny task's answer then finds it running instead
+     * of asleep (see {@code WorkerMain.IDLE_READ_SPIN_NANOS}); a long task costs its joining thread this much CPU.
+     */
+    private static final long HELP_SPIN_NANOS = 50_000;
 
     final int id;
     private final ProcessPool pool;
@@ -188,6 +193,7 @@ final class WorkerHandle {
             return;
         }
         try {
+            reader.spinUntilReady(HELP_SPIN_NANOS);
             boolean more;
             do {
                 Frame f = reader.read();
@@ -384,19 +390,20 @@ final class WorkerHandle {
         if (w == null) {
             return;
         }
+        int expected;
         writeLock.lock();
         try {
             w.write(WorkerProtocol.TASK, taskId, payload);
             if (!mayDefer || unanswered == 0) {
                 w.flush();
             }
-            unanswered++;
+            expected = ++unanswered;
         } catch (IOException e) {
             return; // the reader thread reports the death
         } finally {
             writeLock.unlock();
         }
-        role.wanted();
+        role.wanted(expected);
     }
 
     private void answered() {

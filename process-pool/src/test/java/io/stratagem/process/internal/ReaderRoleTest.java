@@ -43,7 +43,7 @@ class ReaderRoleTest {
         assertTrue(role.tryTake(() -> true, unanswered::get), "free while nothing is expected");
         role.release(unanswered::get);
         unanswered.incrementAndGet();
-        role.wanted();
+        role.wanted(unanswered.get());
         assertTrue(turn.join());
         assertFalse(role.tryTake(() -> true, unanswered::get), "the lifecycle thread holds it now");
     }
@@ -52,7 +52,7 @@ class ReaderRoleTest {
     void aHelperGivingTheRoleBackWithAnswersExpected_wakesTheLifecycleThread() {
         assertTrue(role.tryTake(() -> true, unanswered::get));
         unanswered.incrementAndGet();
-        role.wanted(); // held: no wake-up needed yet
+        role.wanted(unanswered.get()); // held: no wake-up needed yet
         CompletableFuture<Boolean> turn = lifecycle();
         role.release(unanswered::get);
         assertTrue(turn.join());
@@ -63,6 +63,35 @@ class ReaderRoleTest {
         unanswered.set(1);
         assertFalse(role.tryTake(() -> false, unanswered::get), "its answer was read already: nothing to wait for");
         assertTrue(lifecycle().join(), "the role is free again, for the lifecycle thread (an answer is expected)");
+    }
+
+    @RepeatedTest(20)
+    void whileCallersJoin_aLoneFrameNobodyJoins_isStillReadByTheTickingLifecycleThread() {
+        assertTrue(role.tryTake(() -> true, unanswered::get), "a helper: callers are joining");
+        role.release(unanswered::get);
+        CompletableFuture<Boolean> turn = lifecycle();
+        unanswered.incrementAndGet();
+        role.wanted(unanswered.get()); // no wake-up: a joining caller would read it
+        assertTrue(turn.join(), "taken within two ticks, with nobody else reading");
+        assertFalse(role.tryTake(() -> true, unanswered::get));
+        assertTrue(role.releaseIfIdle(0));
+        unanswered.set(0);
+        CompletableFuture<Boolean> next = lifecycle();
+        unanswered.incrementAndGet();
+        role.wanted(unanswered.get()); // callers no longer count as joining: this one wakes it
+        assertTrue(next.join());
+    }
+
+    @RepeatedTest(10)
+    void afterIdleTicks_theLifecycleThreadSleeps_andALoneFrameWakesIt() {
+        assertTrue(role.tryTake(() -> true, unanswered::get));
+        role.release(unanswered::get);
+        CompletableFuture<Boolean> turn = lifecycle();
+        await().atMost(Duration.ofSeconds(10)).until(role::asleep);
+        assertFalse(turn.isDone());
+        unanswered.incrementAndGet();
+        role.wanted(unanswered.get());
+        assertTrue(turn.join());
     }
 
     @Test
@@ -127,7 +156,7 @@ class ReaderRoleTest {
             helpers[h] = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < frames / 2; i++) {
                     unanswered.incrementAndGet();
-                    role.wanted();
+                    role.wanted(unanswered.get());
                     if (role.tryTake(() -> true, unanswered::get)) {
                         if (unanswered.getAndUpdate(u -> u > 0 ? u - 1 : u) > 0) {
                             answered.incrementAndGet();
