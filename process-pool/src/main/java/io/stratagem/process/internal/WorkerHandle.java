@@ -26,7 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * last ones kept for crash reports), and a write lock for the stdin pipe. When the frame stream ends for any reason
  * the process is made sure dead, its exit code collected, and the pool told exactly once ({@link ProcessPool#onDeath}).
  * The reading is shared ({@link ReaderRole}): a caller joining the one task outstanding here reads its answer itself
- * ({@link #help}), and the lifecycle thread reads whenever answers are expected and nobody else does.
+ * ({@link #help}), polling the pipe for up to {@link #HELP_SPIN_NANOS} before it blocks, and the lifecycle thread reads
+ * whenever answers are expected and nobody else does.
  */
 final class WorkerHandle {
     enum State { STARTING, READY, DRAINING, DEAD }

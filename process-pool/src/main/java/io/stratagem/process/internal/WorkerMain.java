@@ -36,7 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * from stdin. A TASK that finds the worker idle (nothing running, nothing queued) is run by the reader itself, at once,
  * leaving the reader role free: a lone task costs no thread hand-off, and no wake-up of the other thread either
  * unless it runs past a flusher tick (1-2 ms), when the flusher ({@link WorkerOutput}) wakes the other thread to take
- * over reading, so CANCEL and INTERRUPT still get through. Other TASK frames join {@code queue}, taken in order by the
+ * over reading, so CANCEL and INTERRUPT still get through. A reader in an idle worker polls stdin for up to
+ * {@link #IDLE_READ_SPIN_NANOS} before blocking, so the parent's next frame finds it running. Other TASK frames join {@code queue}, taken in order by the
  * thread that is not reading. CANCEL withdraws a queued job (answering WITHDRAWN) or flags the running one; INTERRUPT
  * interrupts the running thread while that job is still running (checked under {@code lock}, which a thread also
  * holds when it finishes a job and clears its interrupt, so an interrupt never hits the wrong task). What the worker
