@@ -124,6 +124,32 @@ class AutoPlacerTest {
     }
 
     @Test
+    void cpuBoundTies_underJvm_areNotSpreadOverBackendsThatShareTheCores() {
+        // 40 x 50 ms of CPU on 2 cores: the shared cores bound every backend's cost, which then differ only by
+        // microseconds of per-task overhead (equal here); such ties go to the backend that runs the kind best alone,
+        // every time, where they used to go to whichever had fewer in flight, alternating
+        Environment even = new Environment(2, ENV.calibration().with(Map.of("threadHandoffNanos", 1000.0,
+                "asyncParallelTaskNanos", 1000.0, "virtualThreadStartNanos", 0.0, "threadStartNanos", 0.0,
+                "threadRunStartNanos", 0.0, "asyncRunStartNanos", 0.0)));
+        AutoStrategy a = new AutoPlacer(Semantics.JVM, even, b -> {
+            ReferenceStrategy f = new ReferenceStrategy(b, Semantics.JVM, 6);
+            fakes.put(b, f);
+            return f;
+        });
+        opened.add(a);
+        CountDownLatch hold = new CountDownLatch(1);
+        List<TaskHandle<Integer>> hs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            hs.add(a.submit(declared("cpu", Profile.cpu(Duration.ofMillis(50)), hold, i)));
+        }
+        hold.countDown();
+        hs.forEach(TaskHandle::join);
+        Map<Backend, Long> placed = a.report().kind("cpu").orElseThrow().placements();
+        assertEquals(1, placed.size(), a.report().format());
+        assertEquals(40L, placed.values().iterator().next(), a.report().format());
+    }
+
+    @Test
     void declaredHeavyCpu_underJvm_staysInProcess() {
         AutoStrategy a = open(Semantics.JVM);
         CountDownLatch hold = new CountDownLatch(1);

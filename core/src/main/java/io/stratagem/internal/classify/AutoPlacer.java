@@ -56,13 +56,17 @@ import java.util.function.Function;
  * <p>The choice: for each eligible backend, the model predicts the makespan of everything in flight on it plus this
  * task (in-flight work summarised as one averaged profile), start-up left out once the backend runs, and never less
  * than all CPU in flight on every backend spread over the cores (the backends share them); the smallest wins
- * (greedy list scheduling). Backends are created lazily under {@code lock}, never for a run already ended nor after
+ * (greedy list scheduling). Costs within 2 % of each other are a tie, which goes to the backend that would run the
+ * kind's own batch fastest alone: backends that share the cores are not mixed for differences below the
+ * calibration's precision. Backends are created lazily under {@code lock}, never for a run already ended nor after
  * the strategy is released, and closed on a separate thread once it is.
  */
 public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
 
     private static final Logger log = LoggerFactory.getLogger(AutoPlacer.class);
     private static final Backend OBSERVATION_BACKEND = Backend.GIL_THREADS;
+    /** Predicted costs closer than this fraction are a tie: below the calibration's precision. */
+    private static final double TIE = 0.02;
 
     private final Semantics semantics;
     private final Environment env;
@@ -151,12 +155,16 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
     private Backend choose(Profile p, KindStats kind) {
         Backend best = null;
         double bestCost = Double.MAX_VALUE;
+        double bestAlone = Double.MAX_VALUE;
         long now = System.nanoTime();
+        // the kind's own batch (what is in flight of it, plus this run), as if each backend ran it alone
+        Workload kindBatch = Workload.batch(kind.inFlight() + 1);
         for (Backend b : Backend.values()) {
             if (!Classifier.eligible(b, p) || !isAvailable(b)) {
                 continue;
             }
             double cost;
+            double alone;
             lock.lock();
             try {
                 Load l = loads.get(b);
@@ -173,12 +181,19 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
                 double shared = (totalCpu() + p.cpuTime().toNanos()) / env.cores()
                         + e.overhead() + e.transfer() + e.startup();
                 cost = Math.max(e.makespan(), shared) + startupLeft;
+                alone = CostModel.estimate(b, p, kindBatch, env.cores(), env.calibration(), semantics, created != null)
+                        .makespan();
             } finally {
                 lock.unlock();
             }
-            if (cost < bestCost) {
-                bestCost = cost;
+            // Within TIE the costs differ by per-task overheads of a microsecond, below the calibration's precision:
+            // that happens when the shared cores bound every choice, and spreading on it would put two backends'
+            // threads on the same cores for nothing. A tie goes to the backend that would run the kind best alone.
+            boolean better = best == null || !tie(cost, bestCost) ? cost < bestCost : alone < bestAlone;
+            if (better) {
+                bestCost = Math.min(cost, bestCost);
                 best = b;
+                bestAlone = alone;
             }
         }
         if (best == null) {
@@ -187,6 +202,10 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
         log.debug("{}: kind {} ({} in flight) -> {}, predicted {}", name(), kind.name, kind.inFlight(), best,
                 Units.time(bestCost));
         return best;
+    }
+
+    private static boolean tie(double a, double b) {
+        return Math.abs(a - b) <= TIE * Math.min(a, b);
     }
 
     /** CPU in flight on all backends; call under {@code lock}. */
