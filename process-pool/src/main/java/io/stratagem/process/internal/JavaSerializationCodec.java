@@ -269,7 +269,8 @@ public final class JavaSerializationCodec implements TaskCodec {
         }
     }
 
-    private record ClassInfo(Class<?> serialClass) implements ObjectInputFilter.FilterInfo {
+    /** One class checked on its own, as a filter sees it at depth 1 with no stream bytes and no array length. */
+    record ClassInfo(Class<?> serialClass) implements ObjectInputFilter.FilterInfo {
         @Override
         public long arrayLength() {
             return -1;

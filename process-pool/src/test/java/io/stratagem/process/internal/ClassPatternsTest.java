@@ -49,7 +49,7 @@ class ClassPatternsTest {
         ClassPatterns ours = new ClassPatterns(pattern);
         for (Class<?> c : CLASSES) {
             ObjectInputFilter.Status expected = jdk == null ? ObjectInputFilter.Status.UNDECIDED
-                    : jdk.checkInput(new Info(c));
+                    : jdk.checkInput(new JavaSerializationCodec.ClassInfo(c));
             assertEquals(expected, ours.decide(c), () -> pattern + " for " + c.getName());
         }
     }
@@ -71,27 +71,5 @@ class ClassPatternsTest {
         assertEquals(ObjectInputFilter.Status.ALLOWED, p.decide(Integer[].class));
         assertEquals(ObjectInputFilter.Status.REJECTED, p.decide(java.sql.Date.class));
         assertEquals(ObjectInputFilter.Status.UNDECIDED, p.decide(long.class));
-    }
-
-    private record Info(Class<?> serialClass) implements ObjectInputFilter.FilterInfo {
-        @Override
-        public long arrayLength() {
-            return -1;
-        }
-
-        @Override
-        public long depth() {
-            return 1;
-        }
-
-        @Override
-        public long references() {
-            return 1;
-        }
-
-        @Override
-        public long streamBytes() {
-            return 0;
-        }
     }
 }
