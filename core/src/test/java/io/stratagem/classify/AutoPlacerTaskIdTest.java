@@ -1,6 +1,5 @@
 package io.stratagem.classify;
 
-import io.stratagem.testkit.ReferenceStrategy;
 import io.stratagem.Calibration;
 import io.stratagem.Environment;
 import io.stratagem.Semantics;
@@ -12,6 +11,7 @@ import io.stratagem.internal.classify.Observed;
 import io.stratagem.internal.classify.ObservingTask;
 import io.stratagem.spi.BasicTaskContext;
 import io.stratagem.spi.TaskRun;
+import io.stratagem.testkit.ReferenceStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -62,19 +62,7 @@ class AutoPlacerTaskIdTest {
         @SuppressWarnings("unchecked")
         ObservingTask<Long> received = (ObservingTask<Long>) new ObjectInputStream(
                 new ByteArrayInputStream(bytes.toByteArray())).readObject();
-        TaskRun<Observed<Long>> inner = new TaskRun<>(99, received, new TaskRun.Owner() {
-            @Override
-            public void withdrawn(TaskRun<?> run) {
-            }
-
-            @Override
-            public void stopRequested(TaskRun<?> run, boolean mayInterrupt) {
-            }
-
-            @Override
-            public void ended(TaskRun<?> run) {
-            }
-        });
+        TaskRun<Observed<Long>> inner = new TaskRun<>(99, received, ReferenceStrategy.NO_OWNER);
         inner.execute(new BasicTaskContext(inner));
         assertEquals(7L, inner.join().value(), "the id of the caller's handle, not the worker's task id");
     }

@@ -1,5 +1,7 @@
 package io.stratagem.spi;
 
+import io.stratagem.testkit.ReferenceStrategy;
+
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -20,19 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class StripeTest {
 
-    private static final TaskRun.Owner NO_OWNER = new TaskRun.Owner() {
-        @Override
-        public void withdrawn(TaskRun<?> run) {
-        }
-
-        @Override
-        public void stopRequested(TaskRun<?> run, boolean mayInterrupt) {
-        }
-
-        @Override
-        public void ended(TaskRun<?> run) {
-        }
-    };
+    private static final TaskRun.Owner NO_OWNER = ReferenceStrategy.NO_OWNER;
 
     private static TaskRun<Object> run(long id) {
         return new TaskRun<>(id, ctx -> null, NO_OWNER);

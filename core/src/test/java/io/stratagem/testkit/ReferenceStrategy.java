@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReferenceStrategy extends AbstractStrategy {
 
-    private static final TaskRun<?> STOP = new TaskRun<>(-1, ctx -> null, new TaskRun.Owner() {
+    /** An owner that does nothing: for runs that tests drive by hand. */
+    public static final TaskRun.Owner NO_OWNER = new TaskRun.Owner() {
         @Override
         public void withdrawn(TaskRun<?> run) {
         }
@@ -31,7 +32,8 @@ public final class ReferenceStrategy extends AbstractStrategy {
         @Override
         public void ended(TaskRun<?> run) {
         }
-    });
+    };
+    private static final TaskRun<?> STOP = new TaskRun<>(-1, ctx -> null, NO_OWNER);
 
     private final BlockingQueue<TaskRun<?>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
