@@ -35,6 +35,30 @@ class FrameReaderSpinTest {
         assertFalse(FrameReader.buffered(in, 1 << 20).spinUntilReady(1_000_000));
     }
 
+    /**
+     * Two sides that poll each other and share a CPU each waited out the other's whole poll (112 µs round trips): a
+     * poll that runs out makes the next SKIP_AFTER_MISS ones return at once, even with bytes in the pipe, then polls
+     * again.
+     */
+    @Test
+    void aPollThatRanOut_skipsTheNextPolls_thenPollsAgain() throws IOException {
+        PipedOutputStream out = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(out, 1 << 16);
+        FrameReader r = FrameReader.buffered(in, 1 << 20);
+        assertFalse(r.spinUntilReady(1_000_000), "nothing in the pipe: the poll runs out");
+        out.write(frame(WorkerProtocol.RESULT, 1, new byte[] {1}));
+        out.flush();
+        for (int i = 0; i < FrameReader.SKIP_AFTER_MISS; i++) {
+            assertFalse(r.spinUntilReady(Long.MAX_VALUE / 2), "poll " + i + " is skipped");
+        }
+        assertTrue(r.spinUntilReady(Long.MAX_VALUE / 2), "polling again, it finds the bytes");
+        assertEquals(1, r.read().id());
+        out.write(frame(WorkerProtocol.RESULT, 2, new byte[] {2}));
+        out.flush();
+        assertTrue(r.spinUntilReady(Long.MAX_VALUE / 2), "a poll that found bytes does not start skipping");
+        assertEquals(2, r.read().id());
+    }
+
     @Test
     void anInterruptedThread_stopsSpinning_andKeepsItsFlag() throws IOException {
         PipedInputStream in = new PipedInputStream(new PipedOutputStream());
