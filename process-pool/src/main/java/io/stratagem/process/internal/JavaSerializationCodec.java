@@ -81,9 +81,7 @@ public final class JavaSerializationCodec implements TaskCodec {
             return null;
         }
         if (!allowed(c)) {
-            throw new InvalidClassException(capturingClass + "$$Lambda", "a lambda written in " + capturingClass
-                    + ", which is not in the serialization allow-list; allow it with "
-                    + "ProcessPoolStrategy.builder().allowClasses(\"" + c.getPackageName() + ".**\")");
+            throw lambdaNotAllowed(capturingClass, c);
         }
         return c;
     }
@@ -261,12 +259,19 @@ public final class JavaSerializationCodec implements TaskCodec {
                 return null; // the reader will report it
             }
             if (filter.checkInput(new ClassInfo(c)) == ObjectInputFilter.Status.REJECTED) {
-                throw new InvalidClassException(capturingClass + "$$Lambda", "a lambda written in " + capturingClass
-                        + ", which is not in the serialization allow-list; allow it with "
-                        + "ProcessPoolStrategy.builder().allowClasses(\"" + c.getPackageName() + ".**\")");
+                throw lambdaNotAllowed(capturingClass, c);
             }
             return c;
         }
+    }
+
+    /** The error for a lambda whose capturing class is not allowed, with the pattern that would allow it. */
+    private static InvalidClassException lambdaNotAllowed(String capturingClass, Class<?> c) {
+        // the unnamed package has no ".**" pattern: the class itself is named then
+        String pattern = c.getPackageName().isEmpty() ? c.getName() : c.getPackageName() + ".**";
+        return new InvalidClassException(capturingClass + "$$Lambda", "a lambda written in " + capturingClass
+                + ", which is not in the serialization allow-list; allow it with "
+                + "ProcessPoolStrategy.builder().allowClasses(\"" + pattern + "\")");
     }
 
     /** One class checked on its own, as a filter sees it at depth 1 with no stream bytes and no array length. */

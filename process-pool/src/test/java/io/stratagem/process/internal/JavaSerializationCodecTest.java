@@ -39,6 +39,18 @@ class JavaSerializationCodecTest {
         return codec.decode(codec.encode(o), loader);
     }
 
+    /** The unnamed package has no "pkg.**" pattern: the error names the class itself, which the filter accepts. */
+    @Test
+    void aLambdaFromTheUnnamedPackage_isRefused_naming_aPatternThatAllowsIt() throws Exception {
+        Object lambda = Class.forName("UnnamedPackageLambda").getMethod("answer").invoke(null);
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> roundTrip(lambda));
+        assertTrue(e.getMessage().contains("allowClasses(\"UnnamedPackageLambda\")"), e.getMessage());
+        JavaSerializationCodec allowing = new JavaSerializationCodec(
+                JavaSerializationCodec.allowList(List.of("UnnamedPackageLambda")));
+        Object back = allowing.decode(allowing.encode(lambda), loader);
+        assertEquals(42, ((java.util.function.IntSupplier) back).getAsInt());
+    }
+
     @Provide
     Arbitrary<Object> scalar() {
         return Arbitraries.oneOf(Arbitraries.integers().map(i -> (Object) i), Arbitraries.longs().map(l -> (Object) l),
