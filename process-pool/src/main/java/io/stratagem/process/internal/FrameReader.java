@@ -19,14 +19,17 @@ public final class FrameReader {
     // one at a time, handed over with a happens-before edge (ReaderRole's lock, WorkerMain's lock); a stale value would
     // only change how long one poll spins.
     private int skipPolls;
+    private int missesInARow;
 
     /**
-     * How many polls return at once after one that ran out. Two threads that poll each other's pipe end and share one
-     * CPU each wait out the other's whole poll (a round trip of 6 µs then took 112 µs, for thousands of calls on this
-     * 2-vCPU machine); after a poll runs out, blocking reads let the scheduler run the other side at once, and a poll
-     * is tried again after this many.
+     * How many polls return at once after {@link #MISSES_BEFORE_SKIP} in a row ran out. Two threads that poll each
+     * other's pipe end and share one CPU each wait out the other's whole poll (a round trip of 6 µs then took 112 µs,
+     * for thousands of calls on this 2-vCPU machine), and then every poll runs out; blocking reads let the scheduler
+     * run the other side at once, and a poll is tried again after this many. A single poll that runs out (a task
+     * longer than the poll, a GC) does not start skipping: that made the usual round trip slower.
      */
     static final int SKIP_AFTER_MISS = 64;
+    static final int MISSES_BEFORE_SKIP = 2;
 
     /** A buffer that tells how many bytes it holds; {@code available()} would ask the pipe too, a system call. */
     private static final class Buffer extends BufferedInputStream {
@@ -66,7 +69,8 @@ public final class FrameReader {
      * Polls for up to {@code nanos} until bytes can be read without blocking, so that a {@link #read} expected to
      * return soon finds them there instead of sleeping in the kernel and being woken (on a virtual machine, waking a
      * thread whose CPU went idle can take tens of microseconds). Returns early when the thread is interrupted. Adaptive:
-     * a poll that runs out makes the next {@link #SKIP_AFTER_MISS} calls return at once (unless bytes are buffered).
+     * polls that run out {@link #MISSES_BEFORE_SKIP} times in a row make the next {@link #SKIP_AFTER_MISS} calls return
+     * at once (unless bytes are buffered).
      *
      * @return whether bytes are ready
      */
@@ -84,11 +88,13 @@ public final class FrameReader {
         long deadline = System.nanoTime() + nanos;
         do {
             if (buffer.inPipe() > 0) {
+                missesInARow = 0;
                 return true;
             }
             Thread.onSpinWait();
         } while (System.nanoTime() - deadline < 0 && !Thread.currentThread().isInterrupted());
-        if (!Thread.currentThread().isInterrupted()) {
+        if (!Thread.currentThread().isInterrupted() && ++missesInARow >= MISSES_BEFORE_SKIP) {
+            missesInARow = 0;
             skipPolls = SKIP_AFTER_MISS;
         }
         return false;

@@ -36,16 +36,23 @@ class FrameReaderSpinTest {
     }
 
     /**
-     * Two sides that poll each other and share a CPU each waited out the other's whole poll (112 µs round trips): a
-     * poll that runs out makes the next SKIP_AFTER_MISS ones return at once, even with bytes in the pipe, then polls
-     * again.
+     * Two sides that poll each other and share a CPU each waited out the other's whole poll (112 µs round trips): polls
+     * that run out MISSES_BEFORE_SKIP times in a row make the next SKIP_AFTER_MISS ones return at once, even with bytes
+     * in the pipe, then it polls again; a single poll that runs out does not.
      */
     @Test
-    void aPollThatRanOut_skipsTheNextPolls_thenPollsAgain() throws IOException {
+    void pollsThatRanOutInARow_skipTheNextPolls_thenPollsAgain() throws IOException {
         PipedOutputStream out = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(out, 1 << 16);
         FrameReader r = FrameReader.buffered(in, 1 << 20);
         assertFalse(r.spinUntilReady(1_000_000), "nothing in the pipe: the poll runs out");
+        out.write(frame(WorkerProtocol.RESULT, 0, new byte[] {0}));
+        out.flush();
+        assertTrue(r.spinUntilReady(Long.MAX_VALUE / 2), "one poll that ran out does not start skipping");
+        assertEquals(0, r.read().id());
+        for (int i = 0; i < FrameReader.MISSES_BEFORE_SKIP; i++) {
+            assertFalse(r.spinUntilReady(1_000_000), "nothing in the pipe: poll " + i + " runs out");
+        }
         out.write(frame(WorkerProtocol.RESULT, 1, new byte[] {1}));
         out.flush();
         for (int i = 0; i < FrameReader.SKIP_AFTER_MISS; i++) {
