@@ -110,6 +110,26 @@ class TaskRunTest {
         assertEquals(CancellationStage.IGNORED, run.cancellationStage().orElseThrow());
     }
 
+    /**
+     * Runs {@code run} on a new thread, does {@code meanwhile} on this one once the task has {@code started}, and waits
+     * for that thread to end.
+     *
+     * @return whether the runner thread still had its interrupt flag set after the run
+     */
+    private static boolean runOnAThread(TaskRun<?> run, CountDownLatch started, Runnable meanwhile)
+            throws InterruptedException {
+        AtomicBoolean interruptLeftOver = new AtomicBoolean(true);
+        Thread t = new Thread(() -> {
+            run.execute(new BasicTaskContext(run));
+            interruptLeftOver.set(Thread.currentThread().isInterrupted());
+        });
+        t.start();
+        started.await();
+        meanwhile.run();
+        t.join();
+        return interruptLeftOver.get();
+    }
+
     @Test
     void cancelWithInterrupt_wakesABlockedTask_andRecordsTheStage() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
@@ -118,18 +138,10 @@ class TaskRunTest {
             new CountDownLatch(1).await(); // blocks until interrupted
             return 0;
         }, new CountingOwner());
-        AtomicBoolean interruptLeftOver = new AtomicBoolean(true);
-        Thread t = new Thread(() -> {
-            run.execute(new BasicTaskContext(run));
-            interruptLeftOver.set(Thread.currentThread().isInterrupted());
-        });
-        t.start();
-        started.await();
-        assertTrue(run.cancel(true));
-        t.join();
+        boolean interruptLeftOver = runOnAThread(run, started, () -> assertTrue(run.cancel(true)));
         assertTrue(run.isCancelled());
         assertEquals(CancellationStage.INTERRUPT, run.cancellationStage().orElseThrow());
-        assertFalse(interruptLeftOver.get(), "the runner thread is left without our interrupt");
+        assertFalse(interruptLeftOver, "the runner thread is left without our interrupt");
     }
 
     @Test
@@ -224,19 +236,11 @@ class TaskRunTest {
             }
             return 0;
         }, new CountingOwner());
-        AtomicBoolean interruptLeftOver = new AtomicBoolean(true);
-        Thread t = new Thread(() -> {
-            run.execute(new BasicTaskContext(run));
-            interruptLeftOver.set(Thread.currentThread().isInterrupted());
-        });
-        t.start();
-        started.await();
-        assertTrue(run.cancel(true));
-        t.join();
+        boolean interruptLeftOver = runOnAThread(run, started, () -> assertTrue(run.cancel(true)));
         assertTrue(run.isCancelled());
         assertEquals(CancellationStage.IGNORED, run.cancellationStage().orElseThrow(),
                 "the interrupt marker is replaced by the final stage");
-        assertFalse(interruptLeftOver.get());
+        assertFalse(interruptLeftOver);
     }
 
     /** A backend may interrupt the runner without a stop request; the run then ends as what the task did. */
@@ -249,16 +253,10 @@ class TaskRunTest {
             interrupted.await(); // the interrupt from interruptRunner lands on this thread meanwhile
             return 5;
         }, new CountingOwner());
-        AtomicBoolean interruptLeftOver = new AtomicBoolean(true);
-        Thread t = new Thread(() -> {
-            run.execute(new BasicTaskContext(run));
-            interruptLeftOver.set(Thread.currentThread().isInterrupted());
+        boolean interruptLeftOver = runOnAThread(run, started, () -> {
+            run.interruptRunner();
+            interrupted.countDown();
         });
-        t.start();
-        started.await();
-        run.interruptRunner();
-        interrupted.countDown();
-        t.join();
         if (run.isCompletedExceptionally()) { // the await saw the interrupt first: a plain failure
             assertEquals(TaskState.FAILED, run.taskState());
         } else {
@@ -266,7 +264,7 @@ class TaskRunTest {
             assertEquals(TaskState.SUCCEEDED, run.taskState());
         }
         assertTrue(run.cancellationStage().isEmpty());
-        assertFalse(interruptLeftOver.get(), "our interrupt is cleared from the runner thread");
+        assertFalse(interruptLeftOver, "our interrupt is cleared from the runner thread");
     }
 
     @Test
