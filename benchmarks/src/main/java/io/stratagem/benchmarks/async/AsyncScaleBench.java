@@ -45,6 +45,14 @@ public final class AsyncScaleBench {
     /** Runs of the EventLoop at each K (the first also measures live bytes); the table shows their median. */
     private static final int LOOP_RUNS = 3;
 
+    /** The variants measured at one K: the loop's and the bare floor's medians, the rounds of ours and of raw. */
+    record AtK(Row loop, Row bare, Rounds strategyRounds, Rounds rawRounds) {
+        static AtK of(Map<String, Rounds> rows, int k) {
+            return new AtK(rows.get("loop" + k).medianRow(), rows.get("bare" + k).medianRow(),
+                    rows.get("strategy" + k), rows.get("rawvt" + k));
+        }
+    }
+
     /** What one variant measured over the rounds, in round order. */
     record Rounds(List<Row> rows) {
         double median(ToDoubleFunction<Row> f) {
@@ -138,11 +146,12 @@ public final class AsyncScaleBench {
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (int k : ks) {
             Row p = pyRow(pyJson, k);
-            Row l = rows.get("loop" + k).medianRow();
-            Rounds sr = rows.get("strategy" + k);
-            Rounds rr = rows.get("rawvt" + k);
+            AtK at = AtK.of(rows, k);
+            Row l = at.loop();
+            Rounds sr = at.strategyRounds();
+            Rounds rr = at.rawRounds();
             Row s = sr.medianRow();
-            Row b = rows.get("bare" + k).medianRow();
+            Row b = at.bare();
             Row r = rr.medianRow();
             System.out.printf(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %.1f× | %s | %s | %.2f× | %.2f× |%n", k,
                     cell(p, wait, k), cell(l, wait, k), cell(s, wait, k), cell(b, wait, k), cell(r, wait, k),
@@ -156,11 +165,12 @@ public final class AsyncScaleBench {
         System.out.println("| K | EventLoop CPU / live | AsyncStrategy CPU / live | core floor CPU / live | raw VT CPU / live | AsyncStrategy/raw CPU | AsyncStrategy/raw live | core floor/raw live |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (int k : ks) {
-            Row l = rows.get("loop" + k).medianRow();
-            Rounds sr = rows.get("strategy" + k);
-            Rounds rr = rows.get("rawvt" + k);
+            AtK at = AtK.of(rows, k);
+            Row l = at.loop();
+            Rounds sr = at.strategyRounds();
+            Rounds rr = at.rawRounds();
             Row s = sr.medianRow();
-            Row b = rows.get("bare" + k).medianRow();
+            Row b = at.bare();
             Row r = rr.medianRow();
             System.out.printf(Locale.ROOT, "| %,d | %.2f µs / %.0f B | %.2f µs / %.0f B | %.2f µs / %.0f B | %.2f µs / %.0f B | %s | %.2f× | %.2f× |%n",
                     k, l.cpuUs(), l.liveBytes(), s.cpuUs(), s.liveBytes(), b.cpuUs(), b.liveBytes(), r.cpuUs(), r.liveBytes(),
