@@ -150,6 +150,32 @@ class AutoPlacerTest {
     }
 
     @Test
+    void waitsAndCpu_underJvm_gatherOnOneBackend() {
+        // The waits go to the virtual threads (unbounded, so they overlap); the CPU kind ties between free threads and
+        // virtual threads (both spread over the cores, equal per-task costs here) and joins the waits there, where it
+        // used to go to the threads as "best alone", so two pools' threads took turns on the same two cores.
+        Environment even = new Environment(2, ENV.calibration().with(Map.of("threadHandoffNanos", 1000.0,
+                "asyncParallelTaskNanos", 1000.0)));
+        AutoStrategy a = new AutoPlacer(Semantics.JVM, even, b -> {
+            ReferenceStrategy f = new ReferenceStrategy(b, Semantics.JVM, b == Backend.ASYNC ? 64 : 6);
+            fakes.put(b, f);
+            return f;
+        });
+        opened.add(a);
+        CountDownLatch hold = new CountDownLatch(1);
+        List<TaskHandle<Integer>> hs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            hs.add(a.submit(declared("io", Profile.io(Duration.ofMillis(100)), hold, i)));
+            hs.add(a.submit(declared("cpu", Profile.cpu(Duration.ofMillis(20)), hold, i)));
+        }
+        hold.countDown();
+        hs.forEach(TaskHandle::join);
+        PlacementReport r = a.report();
+        assertEquals(Map.of(Backend.ASYNC, 20L), r.kind("io").orElseThrow().placements(), r.format());
+        assertEquals(Map.of(Backend.ASYNC, 20L), r.kind("cpu").orElseThrow().placements(), r.format());
+    }
+
+    @Test
     void declaredHeavyCpu_underJvm_staysInProcess() {
         AutoStrategy a = open(Semantics.JVM);
         CountDownLatch hold = new CountDownLatch(1);

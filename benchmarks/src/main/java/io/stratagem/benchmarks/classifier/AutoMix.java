@@ -26,6 +26,8 @@ import java.util.Map;
 public final class AutoMix {
 
     static final int REPS = Integer.getInteger("mix.reps", 2);
+    /** {@code -Dmix.semantics=JVM} (or {@code PYTHON}) runs one semantics only; both by default. */
+    static final String SEMANTICS = System.getProperty("mix.semantics", "");
 
     static List<Task<byte[]>> stream() {
         List<Task<byte[]>> waits = new ArrayList<>();
@@ -68,6 +70,9 @@ public final class AutoMix {
         Environment env = Environment.measured();
         System.out.println("# calibration (" + env.cores() + " cores): " + env.calibration().asMap());
         for (Semantics sem : Semantics.values()) {
+            if (!SEMANTICS.isEmpty() && !SEMANTICS.equalsIgnoreCase(sem.name())) {
+                continue;
+            }
             Map<Backend, Double> single = new EnumMap<>(Backend.class);
             double auto = Double.MAX_VALUE;
             String report = "";

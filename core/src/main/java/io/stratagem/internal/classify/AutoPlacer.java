@@ -54,11 +54,14 @@ import java.util.function.Function;
  * QUEUED, until the first observation of the kind arrives; then the held runs are placed by it. A held run that is
  * cancelled is withdrawn from its kind.
  * <p>The choice: for each eligible backend, the model predicts the makespan of everything in flight on it plus this
- * task (in-flight work summarised as one averaged profile), start-up left out once the backend runs, and never less
- * than all CPU in flight on every backend spread over the cores (the backends share them); the smallest wins
- * (greedy list scheduling). Costs within 2 % of each other are a tie, which goes to the backend that would run the
- * kind's own batch fastest alone: backends that share the cores are not mixed for differences below the
- * calibration's precision. Backends are created lazily under {@code lock}, never for a run already ended nor after
+ * task (in-flight work summarised as one averaged profile, waits left out of the average on the unbounded async
+ * backend), start-up left out once the backend runs, never less than the longest run placed on it since it was last
+ * idle, and never less than all CPU in flight on every backend spread over the cores (the backends share them). A
+ * placement's cost is the makespan of everything in flight: the largest of that prediction and every other backend's
+ * own; the smallest wins (greedy list scheduling). Costs within 2 % of each other are a tie, which goes to the backend that would run the
+ * kind's own batch fastest alone, and when that ties too, to the backend with the most runs in flight: backends that
+ * share the cores are not mixed for differences below the calibration's precision (their threads would only take
+ * turns on the same cores). Backends are created lazily under {@code lock}, never for a run already ended nor after
  * the strategy is released, and closed on a separate thread once it is.
  */
 public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
@@ -88,6 +91,11 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
         int tasks;
         double cpu;
         double wait;
+        /**
+         * The longest run (CPU + wait) placed since the backend was last idle: the averaged profile would let a
+         * 100 ms wait beside short CPU runs look like 50 ms, and no backend ends before its longest run.
+         */
+        double longest;
     }
 
     /**
@@ -156,45 +164,53 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
         Backend best = null;
         double bestCost = Double.MAX_VALUE;
         double bestAlone = Double.MAX_VALUE;
+        int bestInFlight = 0;
         long now = System.nanoTime();
         // the kind's own batch (what is in flight of it, plus this run), as if each backend ran it alone
         Workload kindBatch = Workload.batch(kind.inFlight() + 1);
-        for (Backend b : Backend.values()) {
-            if (!Classifier.eligible(b, p) || !isAvailable(b)) {
-                continue;
+        lock.lock();
+        try {
+            Map<Backend, Double> current = new EnumMap<>(Backend.class);
+            for (Backend b : Backend.values()) {
+                current.put(b, predicted(b, null, now));
             }
-            double cost;
-            double alone;
-            lock.lock();
-            try {
-                Load l = loads.get(b);
-                int n = l.tasks + 1;
-                Profile avg = new Profile(Duration.ofNanos(Math.round((l.cpu + p.cpuTime().toNanos()) / n)),
-                        Duration.ofNanos(Math.round((l.wait + p.waitTime().toNanos()) / n)), p.inputBytes(),
-                        p.outputBytes(), false, false);
-                Long created = createdAt.get(b);
-                Estimate e = CostModel.estimate(b, avg, Workload.batch(n), env.cores(), env.calibration(), semantics,
-                        created != null);
-                double startupLeft = created == null || b != Backend.PROCESS_POOL ? 0
-                        : Math.max(0, env.calibration().workerStartNanos() - (now - created));
-                // All backends share the cores: the CPU in flight everywhere, spread over them, bounds every choice.
-                double shared = (totalCpu() + p.cpuTime().toNanos()) / env.cores()
-                        + e.overhead() + e.transfer() + e.startup();
-                cost = Math.max(e.makespan(), shared) + startupLeft;
-                alone = CostModel.estimate(b, p, kindBatch, env.cores(), env.calibration(), semantics, created != null)
-                        .makespan();
-            } finally {
-                lock.unlock();
+            for (Backend b : Backend.values()) {
+                if (!Classifier.eligible(b, p) || unavailable.contains(b)) {
+                    continue;
+                }
+                // the predicted makespan of everything in flight, with this run placed on b
+                double cost = predicted(b, p, now);
+                for (Map.Entry<Backend, Double> other : current.entrySet()) {
+                    if (other.getKey() != b) {
+                        cost = Math.max(cost, other.getValue());
+                    }
+                }
+                double alone = CostModel.estimate(b, p, kindBatch, env.cores(), env.calibration(), semantics,
+                        createdAt.containsKey(b)).makespan();
+                int inFlight = loads.get(b).tasks;
+                // Placements that leave the makespan within TIE of each other are a tie: another backend bounds it,
+                // or the shared cores bound every choice and the costs differ by microseconds of per-task overhead,
+                // below the calibration's precision. A tie goes to the backend that would run the kind best alone
+                // (so waits do not queue behind CPU on a few threads); if that ties too, to the one already running
+                // the most, so that kinds gather on one backend instead of two backends' threads taking turns on the
+                // same cores.
+                boolean better;
+                if (best == null || !tie(cost, bestCost)) {
+                    better = cost < bestCost;
+                } else if (!tie(alone, bestAlone) || inFlight == bestInFlight) {
+                    better = alone < bestAlone;
+                } else {
+                    better = inFlight > bestInFlight;
+                }
+                if (better) {
+                    bestCost = Math.min(cost, bestCost);
+                    best = b;
+                    bestAlone = alone;
+                    bestInFlight = inFlight;
+                }
             }
-            // Within TIE the costs differ by per-task overheads of a microsecond, below the calibration's precision:
-            // that happens when the shared cores bound every choice, and spreading on it would put two backends'
-            // threads on the same cores for nothing. A tie goes to the backend that would run the kind best alone.
-            boolean better = best == null || !tie(cost, bestCost) ? cost < bestCost : alone < bestAlone;
-            if (better) {
-                bestCost = Math.min(cost, bestCost);
-                best = b;
-                bestAlone = alone;
-            }
+        } finally {
+            lock.unlock();
         }
         if (best == null) {
             throw new BackendNotAvailableException(p.needsIsolation() ? Backend.PROCESS_POOL : OBSERVATION_BACKEND);
@@ -202,6 +218,36 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
         log.debug("{}: kind {} ({} in flight) -> {}, predicted {}", name(), kind.name, kind.inFlight(), best,
                 Units.time(bestCost));
         return best;
+    }
+
+    /**
+     * The predicted makespan of what is in flight on {@code b}, plus a run of profile {@code added} if not null (in
+     * flight work summarised as one averaged profile); 0 for a backend with nothing. Call under {@code lock}.
+     */
+    private double predicted(Backend b, Profile added, long now) {
+        Load l = loads.get(b);
+        int n = l.tasks + (added == null ? 0 : 1);
+        if (n == 0) {
+            return 0;
+        }
+        double addCpu = added == null ? 0 : added.cpuTime().toNanos();
+        double addWait = added == null ? 0 : added.waitTime().toNanos();
+        // The loop and the virtual threads are unbounded: the waits of a mix overlap each other and the CPU, so only
+        // the CPU is averaged, and the longest run (below) bounds the rest; averaging the waits in would add a mean
+        // wait after all the CPU, as if every run waited last.
+        double waits = b == Backend.ASYNC ? 0 : l.wait + addWait;
+        Profile avg = new Profile(Duration.ofNanos(Math.round((l.cpu + addCpu) / n)),
+                Duration.ofNanos(Math.round(waits / n)), added == null ? 0 : added.inputBytes(),
+                added == null ? 0 : added.outputBytes(), false, false);
+        Long created = createdAt.get(b);
+        Estimate e = CostModel.estimate(b, avg, Workload.batch(n), env.cores(), env.calibration(), semantics,
+                created != null);
+        double startupLeft = created == null || b != Backend.PROCESS_POOL ? 0
+                : Math.max(0, env.calibration().workerStartNanos() - (now - created));
+        // All backends share the cores: the CPU in flight everywhere, spread over them, bounds every choice.
+        double shared = (totalCpu() + addCpu) / env.cores() + e.overhead() + e.transfer() + e.startup();
+        double longest = Math.max(l.longest, addCpu + addWait) + e.startup();
+        return Math.max(Math.max(e.makespan(), longest), shared) + startupLeft;
     }
 
     private static boolean tie(double a, double b) {
@@ -358,6 +404,12 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
             if (p != null) {
                 l.cpu = Math.max(0, l.cpu + sign * (double) p.cpuTime().toNanos());
                 l.wait = Math.max(0, l.wait + sign * (double) p.waitTime().toNanos());
+                if (sign > 0) {
+                    l.longest = Math.max(l.longest, (double) p.cpuTime().toNanos() + p.waitTime().toNanos());
+                }
+            }
+            if (l.tasks == 0) {
+                l.longest = 0;
             }
         } finally {
             lock.unlock();
