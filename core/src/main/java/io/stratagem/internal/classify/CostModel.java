@@ -22,7 +22,7 @@ import static io.stratagem.internal.classify.Units.time;
  *       the GIL ({@code N·c}) plus a GIL hand-over for every switch interval of contended CPU and two per wait,
  *       and the threads queue for the lock between their waits: {@link GilQueue} solves that contention, which
  *       grows with the number of threads competing. Under {@link Semantics#JVM} CPU spreads over
- *       {@code min(T, K)} cores. Plus a hand-off per task, and the run's fixed start-up
+ *       {@code min(T, K)} cores, and the runs that computed last still wait: {@code max(N·c/min(T, K) + w, chain)}. Plus a hand-off per task, and the run's fixed start-up
  *       ({@code threadRunStartNanos}, at least the start of the pool's threads).</li>
  *   <li><b>Async</b>: unbounded concurrency, so waits overlap entirely ({@code + w}). {@code LOOP} mode
  *       ({@code PYTHON}) runs one task at a time: {@code N·c + w}, plus a loop hand-off between tasks that compute
@@ -138,7 +138,8 @@ public final class CostModel {
                     how);
         }
         int onCores = Math.min(t, cores);
-        double spread = n * c / onCores;
+        // the CPU spread over the cores, then the wait of the runs that computed last (as on the virtual threads)
+        double spread = n * c / onCores + w;
         double handoff = n * cal.threadHandoffNanos() / onCores;
         double compute = Math.max(spread, chain);
         return new Estimate(Backend.GIL_THREADS, startup + compute + handoff, compute, handoff, 0, startup, t,
