@@ -12,16 +12,19 @@ import io.stratagem.TaskHandle;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * The auto strategy against every single backend on one mixed stream: waiting tasks, light CPU tasks, heavy CPU
  * tasks (all three declared) and undeclared tasks, submitted interleaved. Prints each makespan (from creating the
- * strategy to the last task's end, the fastest of {@code mix.reps} runs), the ratios, and the auto strategy's
- * observed-profile report. Run: {@code java -cp ... io.stratagem.benchmarks.classifier.AutoMix}.
+ * strategy to the last task's end, the fastest of {@code mix.reps} runs, each rep in a shuffled order), the ratios,
+ * and the auto strategy's observed-profile report. Run: {@code java -cp ... io.stratagem.benchmarks.classifier.AutoMix}.
  */
 public final class AutoMix {
 
@@ -68,6 +71,9 @@ public final class AutoMix {
     public static void main(String[] args) {
         Work.iterationsPerNano();
         Environment env = Environment.measured();
+        long seed = Long.getLong("mix.seed", System.nanoTime());
+        Random random = new Random(seed);
+        System.out.println("# order seed " + seed + " (-Dmix.seed to repeat it)");
         System.out.println("# calibration (" + env.cores() + " cores): " + env.calibration().asMap());
         for (Semantics sem : Semantics.values()) {
             if (!SEMANTICS.isEmpty() && !SEMANTICS.equalsIgnoreCase(sem.name())) {
@@ -76,15 +82,24 @@ public final class AutoMix {
             Map<Backend, Double> single = new EnumMap<>(Backend.class);
             double auto = Double.MAX_VALUE;
             String report = "";
+            // Each rep runs the four strategies in a shuffled order (seeded), so that none always follows the process
+            // pool, whose workers' exit and garbage the next run would otherwise inherit.
+            Backend[] backends = Backend.values();
             for (int rep = 0; rep < REPS; rep++) {
-                for (Backend b : Backend.values()) {
-                    single.merge(b, run(Strategy.create(b, new StrategyOptions(sem, 0, Map.of()))), Math::min);
-                }
-                AutoStrategy a = Strategy.auto(sem, env);
-                double t = run(a);
-                if (t < auto) {
-                    auto = t;
-                    report = a.report().format();
+                List<Integer> order = new ArrayList<>(IntStream.rangeClosed(0, backends.length).boxed().toList());
+                Collections.shuffle(order, random);
+                for (int k : order) {
+                    if (k < backends.length) {
+                        Backend b = backends[k];
+                        single.merge(b, run(Strategy.create(b, new StrategyOptions(sem, 0, Map.of()))), Math::min);
+                        continue;
+                    }
+                    AutoStrategy a = Strategy.auto(sem, env);
+                    double t = run(a);
+                    if (t < auto) {
+                        auto = t;
+                        report = a.report().format();
+                    }
                 }
             }
             double best = single.values().stream().min(Double::compare).orElseThrow();
@@ -102,6 +117,8 @@ public final class AutoMix {
     /** Seconds from the strategy's creation (the caller's) to the last task's end; closes it untimed. */
     static double run(Strategy s) {
         List<Task<byte[]>> tasks = stream();
+        System.gc(); // the previous run's garbage is not this one's to collect
+        ProcessHandle.current().descendants().forEach(h -> h.onExit().join()); // a closed pool's workers, exiting
         long t0 = System.nanoTime();
         try {
             List<TaskHandle<byte[]>> hs = new ArrayList<>();

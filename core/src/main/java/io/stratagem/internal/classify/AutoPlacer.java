@@ -215,8 +215,10 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
         if (best == null) {
             throw new BackendNotAvailableException(p.needsIsolation() ? Backend.PROCESS_POOL : OBSERVATION_BACKEND);
         }
-        log.debug("{}: kind {} ({} in flight) -> {}, predicted {}", name(), kind.name, kind.inFlight(), best,
-                Units.time(bestCost));
+        if (log.isDebugEnabled()) {
+            log.debug("{}: kind {} ({} in flight) -> {}, predicted {}", name(), kind.name, kind.inFlight(), best,
+                    Units.time(bestCost));
+        }
         return best;
     }
 

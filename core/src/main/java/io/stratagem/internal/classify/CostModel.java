@@ -8,6 +8,7 @@ import io.stratagem.Workload;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static io.stratagem.internal.classify.Units.time;
 
@@ -92,7 +93,7 @@ public final class CostModel {
             return batch;
         }
         return new Estimate(b, paced, batch.compute(), batch.overhead(), batch.transfer(), batch.startup(),
-                batch.parallel(), batch.sentence() + "; arrivals over " + time(span) + " pace it to " + time(paced));
+                batch.parallel(), () -> batch.sentence() + "; arrivals over " + time(span) + " pace it to " + time(paced));
     }
 
     private static Estimate batch(Backend b, Profile p, int n, int cores, Calibration cal, Semantics sem,
@@ -122,17 +123,18 @@ public final class CostModel {
             double held = Math.ceil((double) n / t) * (c + w + cal.threadHandoffNanos());
             double body = Math.max(Math.max(serial, queued), held);
             double overhead = n * (gil.demand() - c);
-            String how;
+            Supplier<String> how;
             if (w == 0 || gil.utilization(t) >= 0.995) {
-                how = "under the GIL " + n + " task(s) serialize to " + time(serial) + " (" + time(overhead)
+                how = () -> "under the GIL " + n + " task(s) serialize to " + time(serial) + " (" + time(overhead)
                         + " of it GIL hand-overs and hand-offs)";
             } else if (queued >= held) {
-                how = t + " threads share the GIL between their waits: each task queues " + time(gil.residence() - gil.demand())
-                        + " for it behind " + String.format(java.util.Locale.ROOT, "%.1f", Math.max(0, gil.queue() - 1))
+                how = () -> t + " threads share the GIL between their waits: each task queues "
+                        + time(gil.residence() - gil.demand()) + " for it behind "
+                        + String.format(java.util.Locale.ROOT, "%.1f", Math.max(0, gil.queue() - 1))
                         + " other thread(s) on average, the lock busy " + Units.percent(gil.utilization(t)) + ": "
                         + time(queued);
             } else {
-                how = t + " threads overlap the waits under the GIL: " + time(held);
+                how = () -> t + " threads overlap the waits under the GIL: " + time(held);
             }
             return new Estimate(Backend.GIL_THREADS, startup + body, Math.max(n * c, chain), overhead, 0, startup, 1,
                     how);
@@ -143,7 +145,7 @@ public final class CostModel {
         double handoff = n * cal.threadHandoffNanos() / onCores;
         double compute = Math.max(spread, chain);
         return new Estimate(Backend.GIL_THREADS, startup + compute + handoff, compute, handoff, 0, startup, t,
-                t + " free threads on " + cores + " core(s): " + time(compute) + " (+ " + time(handoff)
+                () -> t + " free threads on " + cores + " core(s): " + time(compute) + " (+ " + time(handoff)
                         + " hand-offs)");
     }
 
@@ -160,7 +162,7 @@ public final class CostModel {
             double overhead = n * perTask + (c > 0 && n > 1 ? (n - 1) * cal.loopHandoffNanos() : 0)
                     + (w > 0 ? n * cal.loopResumeNanos() : 0);
             return new Estimate(Backend.ASYNC, startup + compute + overhead, compute, overhead, 0, startup, 1,
-                    "one event loop: CPU of " + n + " task(s) serializes to " + time(n * c) + ", waits overlap (+ "
+                    () -> "one event loop: CPU of " + n + " task(s) serializes to " + time(n * c) + ", waits overlap (+ "
                             + time(w) + ") = " + time(compute));
         }
         double compute = Math.max(n * c / cores, c) + w;
@@ -168,7 +170,7 @@ public final class CostModel {
         double overhead = n * perTask;
         return new Estimate(Backend.ASYNC, startup + compute + overhead, compute, overhead, 0, startup,
                 Math.min(n, cores),
-                "virtual threads over " + cores + " carrier(s): " + time(compute));
+                () -> "virtual threads over " + cores + " carrier(s): " + time(compute));
     }
 
     private static Estimate processes(Profile p, int n, int cores, Calibration cal, boolean warm) {
@@ -185,7 +187,7 @@ public final class CostModel {
         double startup = warm ? 0 : cal.workerStartNanos() * Math.ceil((double) workers / cores);
         double body = Math.max(Math.max(chain + transfer, cpuBound + transfer), serializerBound);
         return new Estimate(Backend.PROCESS_POOL, startup + body, Math.max(chain, cpuBound), 0, transfer, startup,
-                workers, workers + " worker process(es): " + time(Math.max(chain, cpuBound)) + " + "
+                workers, () -> workers + " worker process(es): " + time(Math.max(chain, cpuBound)) + " + "
                         + time(transfer) + " transfer" + (warm ? "" : " + " + time(startup) + " start-up"));
     }
 }
