@@ -13,7 +13,6 @@ import io.stratagem.Strategy;
 import io.stratagem.StrategyOptions;
 import io.stratagem.TaskHandle;
 import io.stratagem.TaskState;
-import io.stratagem.Workload;
 import io.stratagem.spi.AbstractStrategy;
 import io.stratagem.spi.TaskRun;
 import org.slf4j.Logger;
@@ -53,50 +52,31 @@ import java.util.function.Function;
  * (threads, where CPU time is measurable), at most {@code cores} at a time, or <em>held</em> in its kind, still
  * QUEUED, until the first observation of the kind arrives; then the held runs are placed by it. A held run that is
  * cancelled is withdrawn from its kind.
- * <p>The choice: for each eligible backend, the model predicts the makespan of everything in flight on it plus this
- * task (in-flight work summarised as one averaged profile, waits left out of the average on the unbounded async
- * backend), start-up left out once the backend runs, never less than the longest run placed on it since it was last
- * idle, and never less than all CPU in flight on every backend spread over the cores (the backends share them). A
- * placement's cost is the makespan of everything in flight: the largest of that prediction and every other backend's
- * own; the smallest wins (greedy list scheduling). Costs within 2 % of each other are a tie, which goes to the backend that would run the
- * kind's own batch fastest alone, and when that ties too, to the backend with the most runs in flight: backends that
- * share the cores are not mixed for differences below the calibration's precision (their threads would only take
- * turns on the same cores). Backends are created lazily under {@code lock}, never for a run already ended nor after
- * the strategy is released, and closed on a separate thread once it is.
+ * <p>The choice of a backend ({@link InFlight}): the one whose placement leaves the smallest predicted makespan of
+ * everything in flight; ties below the calibration's precision go to the backend that runs the kind best alone, then
+ * to the one running the most, so that kinds gather instead of two pools' threads sharing the cores.
+ * <p>Backends are created lazily under {@code lock}, never for a run already ended nor after the strategy is released,
+ * and closed on a separate thread once it is. {@link InFlight} has a lock of its own, taken inside {@code lock} or
+ * alone, and calls nothing back, so the two cannot deadlock.
  */
 public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
 
     private static final Logger log = LoggerFactory.getLogger(AutoPlacer.class);
     private static final Backend OBSERVATION_BACKEND = Backend.GIL_THREADS;
-    /** Predicted costs closer than this fraction are a tie: below the calibration's precision. */
-    private static final double TIE = 0.02;
 
     private final Semantics semantics;
     private final Environment env;
     private final Function<Backend, Strategy> factory;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Backend, Strategy> backends = new EnumMap<>(Backend.class);
-    private final Map<Backend, Long> createdAt = new EnumMap<>(Backend.class);
     private final Set<Backend> unavailable = EnumSet.noneOf(Backend.class);
-    private final Map<Backend, Load> loads = new EnumMap<>(Backend.class);
+    private final InFlight inFlight;
     private final Map<String, KindStats> kinds = new ConcurrentHashMap<>();
     private final List<KindStats> kindOrder = new CopyOnWriteArrayList<>();
     private final Map<TaskRun<?>, TaskHandle<?>> inners = new ConcurrentHashMap<>();
     /** Set by {@link #release()} under {@code lock}: no backend is created after it. */
     private boolean released;
     private volatile Thread closer;
-
-    /** Per backend, what is in flight on it, as sums of the profiles it was placed by. Guarded by {@code lock}. */
-    private static final class Load {
-        int tasks;
-        double cpu;
-        double wait;
-        /**
-         * The longest run (CPU + wait) placed since the backend was last idle: the averaged profile would let a
-         * 100 ms wait beside short CPU runs look like 50 ms, and no backend ends before its longest run.
-         */
-        double longest;
-    }
 
     /**
      * An auto strategy creating its backends with {@code factory}; tests pass fakes here.
@@ -106,9 +86,7 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
         this.semantics = Objects.requireNonNull(semantics, "semantics");
         this.env = Objects.requireNonNull(env, "environment");
         this.factory = Objects.requireNonNull(factory, "factory");
-        for (Backend b : Backend.values()) {
-            loads.put(b, new Load());
-        }
+        this.inFlight = new InFlight(semantics, env);
     }
 
     /** An auto strategy over the backends installed on the class path. */
@@ -161,108 +139,26 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
     }
 
     private Backend choose(Profile p, KindStats kind) {
-        Backend best = null;
-        double bestCost = Double.MAX_VALUE;
-        double bestAlone = Double.MAX_VALUE;
-        int bestInFlight = 0;
-        long now = System.nanoTime();
-        // the kind's own batch (what is in flight of it, plus this run), as if each backend ran it alone
-        Workload kindBatch = Workload.batch(kind.inFlight() + 1);
+        Set<Backend> candidates = EnumSet.noneOf(Backend.class);
         lock.lock();
         try {
-            Map<Backend, Double> current = new EnumMap<>(Backend.class);
             for (Backend b : Backend.values()) {
-                current.put(b, predicted(b, null, now));
-            }
-            for (Backend b : Backend.values()) {
-                if (!Classifier.eligible(b, p) || unavailable.contains(b)) {
-                    continue;
-                }
-                // the predicted makespan of everything in flight, with this run placed on b
-                double cost = predicted(b, p, now);
-                for (Map.Entry<Backend, Double> other : current.entrySet()) {
-                    if (other.getKey() != b) {
-                        cost = Math.max(cost, other.getValue());
-                    }
-                }
-                double alone = CostModel.estimate(b, p, kindBatch, env.cores(), env.calibration(), semantics,
-                        createdAt.containsKey(b)).makespan();
-                int inFlight = loads.get(b).tasks;
-                // Placements that leave the makespan within TIE of each other are a tie: another backend bounds it,
-                // or the shared cores bound every choice and the costs differ by microseconds of per-task overhead,
-                // below the calibration's precision. A tie goes to the backend that would run the kind best alone
-                // (so waits do not queue behind CPU on a few threads); if that ties too, to the one already running
-                // the most, so that kinds gather on one backend instead of two backends' threads taking turns on the
-                // same cores.
-                boolean better;
-                if (best == null || !tie(cost, bestCost)) {
-                    better = cost < bestCost;
-                } else if (!tie(alone, bestAlone) || inFlight == bestInFlight) {
-                    better = alone < bestAlone;
-                } else {
-                    better = inFlight > bestInFlight;
-                }
-                if (better) {
-                    bestCost = Math.min(cost, bestCost);
-                    best = b;
-                    bestAlone = alone;
-                    bestInFlight = inFlight;
+                if (Classifier.eligible(b, p) && !unavailable.contains(b)) {
+                    candidates.add(b);
                 }
             }
         } finally {
             lock.unlock();
         }
-        if (best == null) {
+        InFlight.Choice c = inFlight.choose(p, kind.inFlight(), candidates);
+        if (c == null) {
             throw new BackendNotAvailableException(p.needsIsolation() ? Backend.PROCESS_POOL : OBSERVATION_BACKEND);
         }
         if (log.isDebugEnabled()) {
-            log.debug("{}: kind {} ({} in flight) -> {}, predicted {}", name(), kind.name, kind.inFlight(), best,
-                    Units.time(bestCost));
+            log.debug("{}: kind {} ({} in flight) -> {}, predicted {}", name(), kind.name, kind.inFlight(),
+                    c.backend(), Units.time(c.makespan()));
         }
-        return best;
-    }
-
-    /**
-     * The predicted makespan of what is in flight on {@code b}, plus a run of profile {@code added} if not null (in
-     * flight work summarised as one averaged profile); 0 for a backend with nothing. Call under {@code lock}.
-     */
-    private double predicted(Backend b, Profile added, long now) {
-        Load l = loads.get(b);
-        int n = l.tasks + (added == null ? 0 : 1);
-        if (n == 0) {
-            return 0;
-        }
-        double addCpu = added == null ? 0 : added.cpuTime().toNanos();
-        double addWait = added == null ? 0 : added.waitTime().toNanos();
-        // The loop and the virtual threads are unbounded: the waits of a mix overlap each other and the CPU, so only
-        // the CPU is averaged, and the longest run (below) bounds the rest; averaging the waits in would add a mean
-        // wait after all the CPU, as if every run waited last.
-        double waits = b == Backend.ASYNC ? 0 : l.wait + addWait;
-        Profile avg = new Profile(Duration.ofNanos(Math.round((l.cpu + addCpu) / n)),
-                Duration.ofNanos(Math.round(waits / n)), added == null ? 0 : added.inputBytes(),
-                added == null ? 0 : added.outputBytes(), false, false);
-        Long created = createdAt.get(b);
-        Estimate e = CostModel.estimate(b, avg, Workload.batch(n), env.cores(), env.calibration(), semantics,
-                created != null);
-        double startupLeft = created == null || b != Backend.PROCESS_POOL ? 0
-                : Math.max(0, env.calibration().workerStartNanos() - (now - created));
-        // All backends share the cores: the CPU in flight everywhere, spread over them, bounds every choice.
-        double shared = (totalCpu() + addCpu) / env.cores() + e.overhead() + e.transfer() + e.startup();
-        double longest = Math.max(l.longest, addCpu + addWait) + e.startup();
-        return Math.max(Math.max(e.makespan(), longest), shared) + startupLeft;
-    }
-
-    private static boolean tie(double a, double b) {
-        return Math.abs(a - b) <= TIE * Math.min(a, b);
-    }
-
-    /** CPU in flight on all backends; call under {@code lock}. */
-    private double totalCpu() {
-        double sum = 0;
-        for (Load l : loads.values()) {
-            sum += l.cpu;
-        }
-        return sum;
+        return c.backend();
     }
 
     private boolean isAvailable(Backend b) {
@@ -289,7 +185,7 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
             if (s == null) {
                 s = factory.apply(b);
                 backends.put(b, s);
-                createdAt.put(b, System.nanoTime());
+                inFlight.started(b, System.nanoTime());
                 log.info("{}: created the {} backend", name(), b);
             }
             return s;
@@ -322,13 +218,13 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
         if (outOfProcess && !run.tryStart(null)) {
             return; // withdrawn meanwhile
         }
-        addLoad(b, p, +1);
+        inFlight.add(b, p, +1);
         kind.placed(b);
         TaskHandle<Observed<T>> inner;
         try {
             inner = s.submit(new ObservingTask<>(run.task(), run.id(), outOfProcess ? null : () -> start(run)));
         } catch (RuntimeException | Error e) {
-            addLoad(b, p, -1);
+            inFlight.add(b, p, -1);
             KindStats.Ended ended = kind.ended(null);
             boolean endedAlready = run.isDone();
             startIfQueued(run);
@@ -349,7 +245,7 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
     private <T> void finish(TaskRun<T> run, KindStats kind, Backend b, Profile p, TaskHandle<Observed<T>> inner,
                             Observed<T> obs, Throwable err) {
         inners.remove(run);
-        addLoad(b, p, -1);
+        inFlight.add(b, p, -1);
         KindStats.Ended ended = kind.ended(err == null ? obs : null);
         if (err == null) {
             run.recordCpuTime(Duration.ofNanos(obs.cpuNanos()));
@@ -395,26 +291,6 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
                 startIfQueued(held);
                 held.fail(e);
             }
-        }
-    }
-
-    private void addLoad(Backend b, Profile p, int sign) {
-        lock.lock();
-        try {
-            Load l = loads.get(b);
-            l.tasks += sign;
-            if (p != null) {
-                l.cpu = Math.max(0, l.cpu + sign * (double) p.cpuTime().toNanos());
-                l.wait = Math.max(0, l.wait + sign * (double) p.waitTime().toNanos());
-                if (sign > 0) {
-                    l.longest = Math.max(l.longest, (double) p.cpuTime().toNanos() + p.waitTime().toNanos());
-                }
-            }
-            if (l.tasks == 0) {
-                l.longest = 0;
-            }
-        } finally {
-            lock.unlock();
         }
     }
 
