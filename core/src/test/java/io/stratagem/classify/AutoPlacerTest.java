@@ -54,8 +54,12 @@ class AutoPlacerTest {
     final List<AutoStrategy> opened = new ArrayList<>();
 
     AutoStrategy open(Semantics s, Backend... missing) {
+        return open(s, ENV, missing);
+    }
+
+    AutoStrategy open(Semantics s, Environment env, Backend... missing) {
         List<Backend> absent = List.of(missing);
-        AutoStrategy a = new AutoPlacer(s, ENV, b -> {
+        AutoStrategy a = new AutoPlacer(s, env, b -> {
             if (absent.contains(b)) {
                 throw new BackendNotAvailableException(b);
             }
@@ -131,12 +135,7 @@ class AutoPlacerTest {
         Environment even = new Environment(2, ENV.calibration().with(Map.of("threadHandoffNanos", 1000.0,
                 "asyncParallelTaskNanos", 1000.0, "virtualThreadStartNanos", 0.0, "threadStartNanos", 0.0,
                 "threadRunStartNanos", 0.0, "asyncRunStartNanos", 0.0)));
-        AutoStrategy a = new AutoPlacer(Semantics.JVM, even, b -> {
-            ReferenceStrategy f = new ReferenceStrategy(b, Semantics.JVM, 6);
-            fakes.put(b, f);
-            return f;
-        });
-        opened.add(a);
+        AutoStrategy a = open(Semantics.JVM, even);
         CountDownLatch hold = new CountDownLatch(1);
         List<TaskHandle<Integer>> hs = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -156,12 +155,7 @@ class AutoPlacerTest {
         // used to go to the threads as "best alone", so two pools' threads took turns on the same two cores.
         Environment even = new Environment(2, ENV.calibration().with(Map.of("threadHandoffNanos", 1000.0,
                 "asyncParallelTaskNanos", 1000.0)));
-        AutoStrategy a = new AutoPlacer(Semantics.JVM, even, b -> {
-            ReferenceStrategy f = new ReferenceStrategy(b, Semantics.JVM, b == Backend.ASYNC ? 64 : 6);
-            fakes.put(b, f);
-            return f;
-        });
-        opened.add(a);
+        AutoStrategy a = open(Semantics.JVM, even);
         CountDownLatch hold = new CountDownLatch(1);
         List<TaskHandle<Integer>> hs = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
