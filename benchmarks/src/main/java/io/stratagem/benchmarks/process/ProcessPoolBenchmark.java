@@ -34,8 +34,9 @@ import java.util.stream.IntStream;
  * <pre>
  * java -cp BENCH_CP io.stratagem.benchmarks.process.ProcessPoolBenchmark [--peers DIR] [--tiny 20000] [--skip-python]
  * </pre>
- * {@code --first-only RUNS} measures only the time to first result; {@code --hot-only RUNS} only the hot path (tiny
- * tasks through submit, one round trip, and the pipe-echo floor), {@code RUNS} times, for tuning it.
+ * {@code --first-only RUNS} measures only the time to first result, {@code RUNS} fresh pools, each followed by a fresh
+ * CPython spawn pool (unless {@code --skip-python}), so both sides see the same machine; {@code --hot-only RUNS} only
+ * the hot path (tiny tasks through submit, one round trip, and the pipe-echo floor), {@code RUNS} times, for tuning it.
  */
 public final class ProcessPoolBenchmark {
     private ProcessPoolBenchmark() {
@@ -76,7 +77,7 @@ public final class ProcessPoolBenchmark {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
         if (firstOnly > 0) {
-            firstResultOnly(firstOnly);
+            firstResultOnly(firstOnly, python ? peers : null);
             return;
         }
         if (hotOnly > 0) {
@@ -227,19 +228,40 @@ public final class ProcessPoolBenchmark {
         }
     }
 
-    /** Only the time-to-first-result row, {@code runs} times (each a fresh pool), for tuning worker start-up. */
-    private static void firstResultOnly(int runs) {
+    /**
+     * Only the time-to-first-result row, {@code runs} times (each a fresh pool), each followed by one fresh CPython
+     * spawn pool (the peer script with a token workload after its first result) when {@code peers} is not null. The
+     * JVM's first pool, which also loads the pool's own classes, is reported apart, as in the full run.
+     */
+    private static void firstResultOnly(int runs, String peers) throws Exception {
+        List<String> pyCmd = List.of("python3", peers + "/procpool.py", "--workers", "" + WORKERS, "--tiny", "10",
+                "--cpu-tasks", "1", "--cpu-work", "0.01", "--start-method", "spawn");
         double[] t = new double[runs];
+        double[] py = new double[peers == null ? 0 : runs];
         for (int r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
             try (Strategy s = pool()) {
                 s.submit(inc(1)).join();
                 t[r] = (System.nanoTime() - t0) / 1e6;
             }
-            System.out.println(f("first result, run %d: %.1f ms", r + 1, t[r]));
+            if (peers != null) {
+                py[r] = num(runPython(pyCmd), "\"first_result_s\": ([0-9.]+)") * 1e3;
+                System.out.println(f("first result, run %d: %.1f ms; CPython spawn %.1f ms", r + 1, t[r], py[r]));
+            } else {
+                System.out.println(f("first result, run %d: %.1f ms", r + 1, t[r]));
+            }
         }
-        Arrays.sort(t);
-        System.out.println(f("first result: median %.1f ms, min %.1f ms, max %.1f ms", t[runs / 2], t[0], t[runs - 1]));
+        double cold = t[0];
+        double[] warm = Arrays.copyOfRange(t, runs > 1 ? 1 : 0, runs);
+        Arrays.sort(warm);
+        System.out.println(f("first result: median %.1f ms, min %.1f ms, max %.1f ms over %d fresh pools after this JVM's"
+                + " first (%.1f ms)", warm[warm.length / 2], warm[0], warm[warm.length - 1], warm.length, cold));
+        if (peers != null) {
+            Arrays.sort(py);
+            System.out.println(f("CPython spawn: median %.1f ms, min %.1f ms, max %.1f ms over %d fresh runs; ours %.2fx"
+                    + " CPython's median", py[runs / 2], py[0], py[runs - 1], runs, warm[warm.length / 2] / py[runs / 2]));
+            System.out.println("CPython: " + String.join(" ", pyCmd));
+        }
     }
 
     /** Only the hot path, {@code runs} times on one pool: tiny tasks via submit, one round trip, and the floor. */
