@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.DirectoryStream;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -44,8 +45,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * size and modification time, the JVM options), so a rebuilt jar or another option means another file, never a stale
  * one; the JVM checks again on mapping and, on any mismatch, starts without the cache and says so on stderr. The cache
  * lives in the per-user cache directory ({@code $XDG_CACHE_HOME/stratagem}, else {@code ~/.cache/stratagem}; the
- * system property {@code stratagem.worker.cacheDir} overrides it). Each cache is ~10-15 MB: when a pool starts, caches
- * not used (a worker started from them) for 30 days are deleted, and all but the 8 most recently used.
+ * system property {@code stratagem.worker.cacheDir} overrides it). Each cache is ~10-15 MB: when a pool starts its
+ * first worker, caches not used (a worker started from them) for 30 days are deleted, and all but the 8 most recently
+ * used.
  *
  * <p>It is off when it cannot help or could conflict: a JDK older than 25 or another {@code java} than this JVM's
  * own (the options' availability is judged from this JVM), a class path with a directory (the JVM archives classes
@@ -60,7 +62,7 @@ final class WorkerArchive {
             "-XX:ArchiveClassesAtExit", "-XX:+AutoCreateSharedArchive", "-XX:SharedClassListFile",
             "-XX:DumpLoadedClassList", "-XX:+RecordDynamicDumpInfo");
 
-    /** Caches not used for this long are deleted when a pool starts. */
+    /** Caches not used for this long are deleted when a pool starts its first worker. */
     static final Duration MAX_AGE = Duration.ofDays(30);
     /** At most this many caches are kept (the most recently used). */
     static final int KEEP = 8;
@@ -68,6 +70,7 @@ final class WorkerArchive {
     private final String poolName;
     private final Path cache;                                    // null: disabled
     private final AtomicBoolean trained = new AtomicBoolean(); // one training run per pool, even if it fails
+    private final AtomicBoolean pruned = new AtomicBoolean();  // once per pool
 
     private WorkerArchive(String poolName, Path cache) {
         this.poolName = poolName;
@@ -105,27 +108,30 @@ final class WorkerArchive {
                 continue;
             }
             Path p = Path.of(entry);
-            if (!Files.isRegularFile(p)) {
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(p, BasicFileAttributes.class); // one stat, not three
+            } catch (IOException e) {
+                attributes = null;
+            }
+            if (attributes == null || !attributes.isRegularFile()) {
                 log.debug("{}: no automatic AOT cache for workers: class path entry {} is not a jar", config.name(), p);
                 return new WorkerArchive(config.name(), null);
             }
-            try {
-                update(sha, p.toAbsolutePath() + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis());
-            } catch (IOException e) {
-                return new WorkerArchive(config.name(), null);
-            }
+            update(sha, p.toAbsolutePath() + "|" + attributes.size() + "|" + attributes.lastModifiedTime().toMillis());
         }
         PoolConfig.BASE_JVM_OPTIONS.forEach(o -> update(sha, o));
         config.jvmOptions().forEach(o -> update(sha, o));
         update(sha, config.heap() == null ? "" : config.heap());
         String key = HexFormat.of().formatHex(sha.digest(), 0, 12);
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) { // createDirectories throws (and catches) an exception when it exists
+                Files.createDirectories(dir);
+            }
         } catch (IOException | RuntimeException e) {
             log.debug("{}: no automatic AOT cache for workers: cannot create {}: {}", config.name(), dir, e.toString());
             return new WorkerArchive(config.name(), null);
         }
-        prune(dir, System.currentTimeMillis());
         return new WorkerArchive(config.name(), dir.resolve("stratagem-worker-" + key + ".aot"));
     }
 
@@ -298,17 +304,36 @@ final class WorkerArchive {
     }
 
     /**
+     * Prunes the cache directory ({@link #prune(Path, long)}), once per pool, keeping this pool's cache whatever its
+     * age. Called by the first worker's thread once its JVM is starting: off the path to the first result, in the
+     * tens of milliseconds the parent otherwise waits for the worker's JVM to boot.
+     */
+    void pruneOnce() {
+        if (cache != null && pruned.compareAndSet(false, true)) {
+            prune(cache.getParent(), System.currentTimeMillis(), cache);
+        }
+    }
+
+    /**
      * Deletes caches in {@code dir} not used for {@link #MAX_AGE} and all but the {@link #KEEP} most recently used,
      * and temporary files of training runs older than a day (left by a JVM that died mid-training). Each cache is
      * ~10-15 MB and a rebuilt jar makes a new one, so without pruning they pile up. Best effort: a file another JVM
      * is about to map may go, which only makes that worker start without the cache (the JVM checks on mapping).
      */
     static void prune(Path dir, long nowMillis) {
+        prune(dir, nowMillis, null);
+    }
+
+    /** As {@link #prune(Path, long)}, counting {@code inUse} (if not null) as used just now. */
+    static void prune(Path dir, long nowMillis, Path inUse) {
         List<Path> caches = new ArrayList<>();
+        Map<Path, Long> used = new HashMap<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "stratagem-worker-*")) {
             for (Path p : files) {
                 String n = p.getFileName().toString();
-                long age = nowMillis - Files.getLastModifiedTime(p).toMillis();
+                long modified = p.equals(inUse) ? nowMillis : Files.getLastModifiedTime(p).toMillis();
+                used.put(p, modified);
+                long age = nowMillis - modified;
                 if (n.endsWith(".aot")) {
                     if (age > MAX_AGE.toMillis()) {
                         delete(p);
@@ -320,10 +345,6 @@ final class WorkerArchive {
                 }
             }
             if (caches.size() > KEEP) {
-                Map<Path, Long> used = new HashMap<>();
-                for (Path p : caches) {
-                    used.put(p, Files.getLastModifiedTime(p).toMillis());
-                }
                 caches.sort(Comparator.comparing((Path p) -> used.get(p)).reversed());
                 caches.subList(KEEP, caches.size()).forEach(WorkerArchive::delete);
             }

@@ -95,6 +95,7 @@ final class WorkerHandle {
             pb.environment().putAll(config.environment());
             Process p = pb.start();
             process = p;
+            pool.archive().pruneOnce(); // while the worker's JVM boots
             if (killReason != null) {
                 p.destroyForcibly();
             }

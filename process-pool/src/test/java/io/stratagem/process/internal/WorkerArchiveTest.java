@@ -107,6 +107,22 @@ class WorkerArchiveTest {
     }
 
     @Test
+    void pruneOnce_keepsThisPoolsCacheWhateverItsAge_andRunsOnce() throws IOException {
+        Path cacheDir = dir.resolve("cache");
+        WorkerArchive a = WorkerArchive.of(config(jars("a.jar"), List.of(), true, null), cacheDir);
+        long now = System.currentTimeMillis();
+        long day = Duration.ofDays(1).toMillis();
+        aged(a.cacheFile(), now - 40 * day);
+        Path stale = aged(cacheDir.resolve("stratagem-worker-stale.aot"), now - 31 * day);
+        a.pruneOnce();
+        assertTrue(Files.exists(a.cacheFile()), "the cache this pool is about to use");
+        assertFalse(Files.exists(stale), "not used for 30 days");
+        Path staleLater = aged(cacheDir.resolve("stratagem-worker-later.aot"), now - 31 * day);
+        a.pruneOnce();
+        assertTrue(Files.exists(staleLater), "pruned once per pool");
+    }
+
+    @Test
     void optionsFor_usingTheCache_marksItUsed() throws IOException {
         Path cacheDir = dir.resolve("cache");
         WorkerArchive a = WorkerArchive.of(config(jars("a.jar"), List.of(), true, null), cacheDir);
