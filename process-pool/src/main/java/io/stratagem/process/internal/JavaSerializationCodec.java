@@ -180,6 +180,11 @@ public final class JavaSerializationCodec implements TaskCodec {
         return bytes.toByteArray();
     }
 
+    /** {@code lambda}, written in {@code capturing}, encoded as {@link #encode} encodes such a lambda. */
+    byte[] encodeLambda(java.lang.invoke.SerializedLambda lambda, Class<?> capturing) throws IOException {
+        return lambdas.encode(lambda, capturing, LAMBDA);
+    }
+
     @Override
     public Object decode(byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
         if (bytes.length == 0) {

@@ -1,11 +1,16 @@
 package io.stratagem.process.internal;
 
 import io.stratagem.Task;
+import io.stratagem.TaskContext;
 
 import java.io.IOException;
 import java.io.ObjectInputFilter;
+import java.lang.invoke.MethodHandleInfo;
+import java.lang.invoke.SerializedLambda;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -47,19 +52,57 @@ final class WorkerWarmUp extends Thread {
     }
 
     /**
-     * Sends a task-shaped serializable lambda (a {@link Task} capturing an int, like most tasks) through the codec a
+     * Reads a task-shaped serializable lambda (a {@link Task} capturing an int, like most tasks) through the codec a
      * worker reads tasks with, and runs it: the first read of a lambda spins the method-handle and lambda-form
-     * classes of {@code $deserializeLambda$} and the alternate lambda metafactory, about 25 ms on JDK 25, which
-     * otherwise sat on the path to the first result. In the AOT cache's training run the same work gets those forms
-     * recorded into the cache, so later workers find them pre-generated.
+     * classes of {@code $deserializeLambda$} and the alternate lambda metafactory, which otherwise sat on the path to
+     * the first result. Only the read: the lambda's serialized form is put together from its implementation method
+     * ({@link #taskShapedLambda}) instead of capturing the lambda and writing it, which spun a lambda class the worker
+     * never uses and warmed up the writing side, which a worker does not use for tasks (capturing and writing were 10
+     * of the 16 ms this took in a fresh worker on 2 vCPUs). In the AOT cache's training run the same work gets those
+     * forms recorded into the cache, so later workers find them pre-generated.
      */
     static int roundTripLambda() throws Exception {
         JavaSerializationCodec codec = new JavaSerializationCodec(JavaSerializationCodec.allowList(List.of()));
-        int one = 1;
-        Task<Integer> task = ctx -> one + 1;
+        SerializedLambda form = taskShapedLambda();
+        byte[] bytes = form != null ? codec.encodeLambda(form, TaskShape.class) : codec.encode(TaskShape.task(1));
         @SuppressWarnings("unchecked")
-        Task<Integer> back = (Task<Integer>) codec.decode(codec.encode(task), WorkerWarmUp.class.getClassLoader());
+        Task<Integer> back = (Task<Integer>) codec.decode(bytes, WorkerWarmUp.class.getClassLoader());
         return back.run(null);
+    }
+
+    /**
+     * Holds the lambda {@link #roundTripLambda} reads. A class of its own, not yet initialized when the lambda is read,
+     * as a task's class usually is in a fresh worker: the method handle to its {@code $deserializeLambda$} then needs
+     * the same lambda form (with a class-initialization check) as the first task's, and the warm-up spins it.
+     */
+    static final class TaskShape {
+        private TaskShape() {
+        }
+
+        /** The lambda; captured only if its implementation method cannot be found ({@link #taskShapedLambda}). */
+        static Task<Integer> task(int one) {
+            return ctx -> one + 1;
+        }
+    }
+
+    /**
+     * {@link TaskShape#task}'s lambda as the JDK would write it, or null if its implementation method is not found
+     * (compilers name it, e.g. javac's {@code lambda$task$...}): the one synthetic static method of that class taking
+     * an int and a task context and returning an Integer. Reflection does not initialize the class.
+     */
+    static SerializedLambda taskShapedLambda() {
+        for (Method m : TaskShape.class.getDeclaredMethods()) {
+            if (m.isSynthetic() && Modifier.isStatic(m.getModifiers()) && m.getName().startsWith("lambda$")
+                    && m.getReturnType() == Integer.class && m.getParameterCount() == 2
+                    && m.getParameterTypes()[0] == int.class && m.getParameterTypes()[1] == TaskContext.class) {
+                return new SerializedLambda(TaskShape.class, "io/stratagem/Task", "run",
+                        "(Lio/stratagem/TaskContext;)Ljava/lang/Object;", MethodHandleInfo.REF_invokeStatic,
+                        "io/stratagem/process/internal/WorkerWarmUp$TaskShape", m.getName(),
+                        "(ILio/stratagem/TaskContext;)Ljava/lang/Integer;",
+                        "(Lio/stratagem/TaskContext;)Ljava/lang/Integer;", new Object[]{1});
+            }
+        }
+        return null;
     }
 
     @Override
