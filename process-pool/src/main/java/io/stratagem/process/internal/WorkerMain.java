@@ -42,8 +42,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * interrupts the running thread while that job is still running (checked under {@code lock}, which a thread also
  * holds when it finishes a job and clears its interrupt, so an interrupt never hits the wrong task). What the worker
  * writes, and when it flushes, is {@link WorkerOutput}'s business. End of stdin means the parent is gone: the worker
- * halts at once, as it does when a watchdog finds the parent pid dead. Stdout belongs to the protocol;
- * {@code System.out} is pointed at stderr.
+ * halts at once, as it does when the warm-up thread, its work done, finds the parent pid dead. Stdout belongs to the
+ * protocol; {@code System.out} is pointed at stderr.
  */
 public final class WorkerMain {
 
@@ -59,7 +59,6 @@ public final class WorkerMain {
     private Thread runningThread;                                  // guarded by lock: runs {@code running}
     private FrameReader reader;                                    // used by the reader only
     private WorkerWarmUp warmUp;
-    private long parentPid;
     private TaskCodec codec;
     private JavaSerializationCodec errorCodec;
     private final ClassLoader loader = ClassLoader.getSystemClassLoader();
@@ -81,9 +80,9 @@ public final class WorkerMain {
     public static void main(String[] args) throws Exception {
         int maxFrame = Integer.parseInt(args[2]);
         WorkerMain w = new WorkerMain(new FrameWriter(new FileOutputStream(FileDescriptor.out), maxFrame), maxFrame);
-        w.warmUp = new WorkerWarmUp(w.out, java.nio.file.Path.of(args[3])); // first: it overlaps all up to the first task
+        // first: it overlaps all up to the first task, then watches the parent
+        w.warmUp = new WorkerWarmUp(w.out, java.nio.file.Path.of(args[3]), Long.parseLong(args[0]));
         w.warmUp.start();
-        w.parentPid = Long.parseLong(args[0]);
         // Buffered: a frame is then one read system call (or less), not one per header field.
         FrameReader protocolIn = FrameReader.buffered(new FileInputStream(FileDescriptor.in), maxFrame);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
@@ -102,26 +101,20 @@ public final class WorkerMain {
     }
 
     /**
-     * Halts within ~0.2 s of the parent's death, even if stdin stays open (inherited by a grandchild). The worker's
-     * threads are anonymous classes, not lambdas: the first lambda of a JVM costs milliseconds on the start-up path.
+     * Blocks the calling thread (the warm-up thread, once its work is done: {@link WorkerWarmUp}) until the parent
+     * has died, then halts; within ~0.2 s of the death, even if stdin stays open (inherited by a grandchild). Returns
+     * only if interrupted.
      */
-    private static void watchParent(long parentPid) {
-        Thread t = new Thread("stratagem-worker-parent-watch") {
-            @Override
-            public void run() {
-                ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
-                while (parent != null && parent.isAlive()) {
-                    try {
-                        TimeUnit.MILLISECONDS.sleep(200);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                Runtime.getRuntime().halt(0);
+    static void haltWhenParentDies(long parentPid) {
+        ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
+        while (parent != null && parent.isAlive()) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(200);
+            } catch (InterruptedException e) {
+                return;
             }
-        };
-        t.setDaemon(true);
-        t.start();
+        }
+        Runtime.getRuntime().halt(0);
     }
 
     private int serve(FrameReader reader) throws Exception {
@@ -148,7 +141,10 @@ public final class WorkerMain {
             return 3;
         }
         this.reader = reader;
-        readerThread = Thread.currentThread(); // no other thread yet: no lock needed
+        readerThread = Thread.currentThread(); // no other thread reads yet: no lock needed
+        // READY before the other two threads start (1-3 ms each in a fresh worker on 2 busy vCPUs): the parent's first
+        // TASK crosses the pipe meanwhile and waits there for work() below.
+        out.send(WorkerProtocol.READY, 0, new byte[0], true);
         Thread second = new Thread("stratagem-worker-task") {
             @Override
             public void run() {
@@ -163,8 +159,6 @@ public final class WorkerMain {
         };
         second.start();
         out.startFlusher();
-        out.send(WorkerProtocol.READY, 0, new byte[0], true);
-        watchParent(parentPid); // after READY: ProcessHandle's set-up costs milliseconds, and 0.2 s of slack is fine
         work();
         return 0; // stdin closed: the parent is gone or abandoned us
     }

@@ -29,21 +29,25 @@ import java.util.List;
  * memory-segment support, another ~20 ms); until it has, the worker flushes each STARTED frame as it writes it, which
  * is exact without the marks, only slower. The {@link ThreadMXBean} (for per-task CPU time; {@code java.management} takes tens of
  * milliseconds to load) comes last, so it does not compete with the rest; tasks finished before it is ready report no
- * CPU time.
+ * CPU time. Then the thread becomes the worker's parent watch ({@link WorkerMain#haltWhenParentDies}): set up after
+ * all the rest ({@code ProcessHandle} costs milliseconds), and off the main thread, which used to start a thread for it
+ * between READY and reading the first task.
  *
- * <p>Apart from the marks, nothing here has an effect beyond initializing JDK classes: if it fails, the main thread
- * does the same work when it needs it, and reports any failure itself.
+ * <p>Apart from the marks and the parent watch, nothing here has an effect beyond initializing JDK classes: if it
+ * fails, the main thread does the same work when it needs it, and reports any failure itself.
  */
 final class WorkerWarmUp extends Thread {
     private final WorkerOutput output;
     private final Path marksFile;
+    private final long parentPid;
     private volatile ThreadMXBean threadMx;
 
-    WorkerWarmUp(WorkerOutput output, Path marksFile) {
+    WorkerWarmUp(WorkerOutput output, Path marksFile, long parentPid) {
         super("stratagem-worker-warm-up");
         setDaemon(true);
         this.output = output;
         this.marksFile = marksFile;
+        this.parentPid = parentPid;
     }
 
     /** The thread-CPU bean, or null while it is still loading. */
@@ -107,6 +111,15 @@ final class WorkerWarmUp extends Thread {
 
     @Override
     public void run() {
+        try {
+            warmUp();
+        } finally {
+            setName("stratagem-worker-parent-watch");
+            WorkerMain.haltWhenParentDies(parentPid);
+        }
+    }
+
+    private void warmUp() {
         try {
             roundTripLambda();
             ObjectInputFilter.Config.getSerialFilter(); // for ObjectInputStream, which initializes it (the costly part)
