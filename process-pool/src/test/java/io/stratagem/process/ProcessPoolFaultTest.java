@@ -6,6 +6,7 @@ import io.stratagem.TaskHandle;
 import io.stratagem.TaskState;
 import io.stratagem.TaskTimedOutException;
 import io.stratagem.WorkerCrashedException;
+import io.stratagem.process.internal.WorkerProtocol;
 import io.stratagem.testkit.Gate;
 import io.stratagem.testkit.KitTasks;
 import org.junit.jupiter.api.Test;
@@ -148,6 +149,16 @@ class ProcessPoolFaultTest extends PoolTestSupport {
     void systemOutInsideATask_doesNotCorruptTheProtocol() {
         Strategy s = pool(ProcessPoolStrategy.builder().workers(1));
         assertEquals(77, s.submit(PoolTasks.printLots(2_000, 77)).join());
+    }
+
+    @Test
+    void aTaskExitingWithTheStartFailedCode_isACrash_notAFailedStart() {
+        // A worker that said READY and then could not start its threads exits with EXIT_START_FAILED and counts
+        // towards the crash-loop stop; a task that exits with the same code ran first, so it is an ordinary crash.
+        Strategy s = pool(ProcessPoolStrategy.builder().workers(1).maxStartFailures(1));
+        WorkerCrashedException e = crashOf(s.submit(PoolTasks.exit(WorkerProtocol.EXIT_START_FAILED)));
+        assertEquals(WorkerProtocol.EXIT_START_FAILED, e.exitCode().orElseThrow(), e.getMessage());
+        assertEquals(6, s.submit(KitTasks.value(6)).join());
     }
 
     @Test

@@ -24,4 +24,9 @@ public record Estimate(Backend backend, double makespan, double compute, double 
     public String sentence() {
         return how.get();
     }
+
+    @Override
+    public String toString() {
+        return backend + ": " + Units.time(makespan) + " (" + sentence() + ")";
+    }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -19,8 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>The choice</h2>
  * For each candidate, the cost model predicts the makespan of what is in flight on it plus the new run: in-flight work
  * summarised as one averaged profile (waits left out of the average on the unbounded async backend, where they
- * overlap), start-up left out once the backend runs, never less than the longest run placed on it since it was last
- * idle, and never less than all CPU in flight on every backend spread over the cores (the backends share them). A
+ * overlap), start-up left out once the backend runs, never less than the longest run in flight on it, and never less
+ * than all CPU in flight on every backend spread over the cores (the backends share them). A
  * placement's cost is the makespan of everything in flight: the largest of that prediction and every other backend's
  * own. The smallest wins (greedy list scheduling). Costs within {@link #TIE} of each other are a tie, which goes to
  * the backend that would run the kind's own batch fastest alone, and when that ties too, to the backend with the most
@@ -41,11 +42,17 @@ final class InFlight {
         int tasks;
         double cpu;
         double wait;
+        double inputBytes;
+        double outputBytes;
         /**
-         * The longest run (CPU + wait) placed since the backend was last idle: the averaged profile would let a
+         * How many runs of each length (CPU + wait) are in flight, for the longest: the averaged profile would let a
          * 100 ms wait beside short CPU runs look like 50 ms, and no backend ends before its longest run.
          */
-        double longest;
+        final TreeMap<Long, Integer> lengths = new TreeMap<>();
+
+        double longest() {
+            return lengths.isEmpty() ? 0 : lengths.lastKey();
+        }
         /** When the backend was created ({@link System#nanoTime()}), or null while it does not run. */
         Long startedAt;
     }
@@ -82,12 +89,10 @@ final class InFlight {
             if (p != null) {
                 l.cpu = Math.max(0, l.cpu + sign * (double) p.cpuTime().toNanos());
                 l.wait = Math.max(0, l.wait + sign * (double) p.waitTime().toNanos());
-                if (sign > 0) {
-                    l.longest = Math.max(l.longest, (double) p.cpuTime().toNanos() + p.waitTime().toNanos());
-                }
-            }
-            if (l.tasks == 0) {
-                l.longest = 0;
+                l.inputBytes = Math.max(0, l.inputBytes + sign * (double) p.inputBytes());
+                l.outputBytes = Math.max(0, l.outputBytes + sign * (double) p.outputBytes());
+                long length = p.cpuTime().toNanos() + p.waitTime().toNanos();
+                l.lengths.merge(length, sign, (a, c) -> a + c == 0 ? null : a + c);
             }
         } finally {
             lock.unlock();
@@ -161,20 +166,22 @@ final class InFlight {
         }
         double addCpu = added == null ? 0 : added.cpuTime().toNanos();
         double addWait = added == null ? 0 : added.waitTime().toNanos();
+        double addIn = added == null ? 0 : added.inputBytes();
+        double addOut = added == null ? 0 : added.outputBytes();
         // The loop and the virtual threads are unbounded: the waits of a mix overlap each other and the CPU, so only
         // the CPU is averaged, and the longest run (below) bounds the rest; averaging the waits in would add a mean
         // wait after all the CPU, as if every run waited last.
         double waits = b == Backend.ASYNC ? 0 : l.wait + addWait;
         Profile avg = new Profile(Duration.ofNanos(Math.round((l.cpu + addCpu) / n)),
-                Duration.ofNanos(Math.round(waits / n)), added == null ? 0 : added.inputBytes(),
-                added == null ? 0 : added.outputBytes(), false, false);
+                Duration.ofNanos(Math.round(waits / n)), Math.round((l.inputBytes + addIn) / n),
+                Math.round((l.outputBytes + addOut) / n), false, false);
         Estimate e = CostModel.estimate(b, avg, Workload.batch(n), env.cores(), env.calibration(), semantics,
                 l.startedAt != null);
         double startupLeft = l.startedAt == null || b != Backend.PROCESS_POOL ? 0
                 : Math.max(0, env.calibration().workerStartNanos() - (now - l.startedAt));
         // All backends share the cores: the CPU in flight everywhere, spread over them, bounds every choice.
         double shared = (totalCpu() + addCpu) / env.cores() + e.overhead() + e.transfer() + e.startup();
-        double longest = Math.max(l.longest, addCpu + addWait) + e.startup();
+        double longest = Math.max(l.longest(), addCpu + addWait) + e.startup();
         return Math.max(Math.max(e.makespan(), longest), shared) + startupLeft;
     }
 

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the death of a worker does to the pool ({@link ProcessPool}'s overview has the states): each task it held is
  * requeued (not started, or idempotent with retries left), ended as stopped (a stop had been asked for), or failed
- * with {@link WorkerCrashedException}; deaths before READY count towards the crash-loop stop; a replacement is started
+ * with {@link WorkerCrashedException}; deaths before READY (or with {@link WorkerProtocol#EXIT_START_FAILED}) count
+ * towards the crash-loop stop; a replacement is started
  * as needed. Runs on the dead worker's own lifecycle thread, once per worker; state changes happen under the pool's
  * lock, the runs are completed after it is released.
  */
@@ -40,13 +41,28 @@ final class WorkerDeaths {
         List<ProcessPool.Send> sends = null;
         boolean expected;
         WorkerStartException brokenNow = null;
+        boolean failedStart;
         pool.lock.lock();
         try {
             expected = pool.released || (w.state == WorkerHandle.State.DRAINING && w.inFlight.isEmpty());
             boolean idleRetired = w.state == WorkerHandle.State.DRAINING && "idle".equals(w.retireReason);
             w.state = WorkerHandle.State.DEAD;
             pool.workers.remove(w);
-            if (!wasReady && !pool.released) {
+            List<Pending> mine = new ArrayList<>(w.inFlight.values());
+            w.inFlight.clear();
+            mine.sort(Comparator.comparingLong((Pending p) -> p.run.id()).reversed());
+            boolean anyStarted = mine.size() < w.sent; // some task was answered
+            for (Pending p : mine) {
+                if (!p.started && startedUnflushed.contains(p.run.id())) {
+                    p.started = true; // it ran (or was running): never run it a second time
+                }
+                anyStarted |= p.started;
+            }
+            // A worker says READY before it starts its threads; one that then cannot start them exits with
+            // EXIT_START_FAILED before it starts any task (a task's own exit with that code comes after its start).
+            failedStart = !wasReady
+                    || exit != null && exit == WorkerProtocol.EXIT_START_FAILED && !anyStarted;
+            if (failedStart && !pool.released) {
                 // A signal from outside (exit > 128, not our kill) may hit a healthy worker while it starts: it only
                 // counts towards a high cap. Our own kill at the start timeout is a real start failure.
                 if (exit != null && exit > 128 && !w.killedByPool()) {
@@ -61,13 +77,7 @@ final class WorkerDeaths {
                     brokenNow = pool.broken;
                 }
             }
-            List<Pending> mine = new ArrayList<>(w.inFlight.values());
-            w.inFlight.clear();
-            mine.sort(Comparator.comparingLong((Pending p) -> p.run.id()).reversed());
             for (Pending p : mine) {
-                if (!p.started && startedUnflushed.contains(p.run.id())) {
-                    p.started = true; // it ran (or was running): never run it a second time
-                }
                 if (!p.started) {
                     if (p.run.isDone()) {
                         pool.finishLocked(p);
@@ -110,7 +120,7 @@ final class WorkerDeaths {
         } finally {
             pool.lock.unlock();
         }
-        if (!wasReady && !pool.released) {
+        if (failedStart && !pool.released) {
             log.warn("{}: {}{}", pool.config.name(), reason, exit == null ? "" : " (exit code " + exit + ")");
         } else if (!expected && !w.killedByPool()) {
             log.warn("{}: worker {} died{} ({}); {} running task(s) failed, pool continues", pool.config.name(), w.id,

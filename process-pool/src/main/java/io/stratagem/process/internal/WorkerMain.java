@@ -157,8 +157,15 @@ public final class WorkerMain {
                 }
             }
         };
-        second.start();
-        out.startFlusher();
+        try {
+            second.start();
+            out.startFlusher();
+        } catch (Throwable t) { // e.g. no native thread left: a failed start, though READY went out
+            System.err.println("stratagem worker: could not start its threads: " + t);
+            t.printStackTrace();
+            System.err.flush();
+            Runtime.getRuntime().halt(WorkerProtocol.EXIT_START_FAILED);
+        }
         work();
         return 0; // stdin closed: the parent is gone or abandoned us
     }

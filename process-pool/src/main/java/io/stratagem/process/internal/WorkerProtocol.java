@@ -47,6 +47,13 @@ public final class WorkerProtocol {
     public static final byte INTERRUPT = 11;
     public static final byte SHUTDOWN = 12;
 
+    /**
+     * The exit code of a worker that said READY but could not start its own threads (sent before them, to save the
+     * first task milliseconds): the parent counts it as a failed start, towards the crash-loop stop, not as the
+     * death of a ready worker, whose unstarted tasks would be sent to a replacement that fails the same way.
+     */
+    public static final int EXIT_START_FAILED = 71;
+
     /** RESULT/ERROR flag: the task's thread was interrupted by an INTERRUPT frame. */
     public static final byte FLAG_INTERRUPTED = 1;
     /** RESULT/ERROR flag: the task's cancel flag had been set by a CANCEL frame. */

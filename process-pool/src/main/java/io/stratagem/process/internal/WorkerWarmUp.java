@@ -113,10 +113,11 @@ final class WorkerWarmUp extends Thread {
     public void run() {
         try {
             warmUp();
-        } finally {
-            setName("stratagem-worker-parent-watch");
-            WorkerMain.haltWhenParentDies(parentPid);
+        } catch (Throwable t) { // e.g. an OutOfMemoryError: said on stderr, and the thread still watches the parent
+            System.err.println("stratagem worker: the warm-up failed: " + t);
         }
+        setName("stratagem-worker-parent-watch");
+        WorkerMain.haltWhenParentDies(parentPid);
     }
 
     private void warmUp() {
