@@ -72,7 +72,12 @@ public final class JavaSerializationCodec implements TaskCodec {
         return c.isPrimitive() ? ObjectInputFilter.Status.UNDECIDED : decisions.get(c);
     }
 
-    private Class<?> lambdaClassCheck(String capturingClass) throws IOException {
+    /**
+     * The class a lambda was written in, or null if it is not found here (the reader will report it).
+     *
+     * @throws InvalidClassException if it is not in the allow-list
+     */
+    Class<?> lambdaClassCheck(String capturingClass) throws IOException {
         Class<?> c;
         try {
             ClassLoader cl = Thread.currentThread().getContextClassLoader();
@@ -158,12 +163,9 @@ public final class JavaSerializationCodec implements TaskCodec {
             System.arraycopy(utf, 0, b, 1, utf.length);
             return b;
         }
-        java.lang.invoke.SerializedLambda lambda = LambdaCodec.unwrap(value);
+        byte[] lambda = lambdas.encode(value, LAMBDA);
         if (lambda != null) {
-            Class<?> capturing = lambdaClassCheck(lambda.getCapturingClass().replace('/', '.'));
-            if (capturing != null) {
-                return lambdas.encode(lambda, capturing, LAMBDA);
-            }
+            return lambda;
         }
         byte[] fast = composites.list(value, LIST);
         if (fast == null) {

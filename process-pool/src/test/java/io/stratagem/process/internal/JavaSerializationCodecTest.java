@@ -105,6 +105,67 @@ class JavaSerializationCodecTest {
         assertThrows(IOException.class, () -> codec.decode(new byte[]{6, 'm', 0, 0, 0, 1, 'J', 0, 0}, loader));
     }
 
+    static Task<Integer> plus(int x) {
+        return ctx -> x + 1;
+    }
+
+    static Task<Integer> times(int x) {
+        return ctx -> x * 10;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Integer runDecoded(byte[] bytes) throws Exception {
+        return ((Task<Integer>) codec.decode(bytes, loader)).run((TaskContext) null);
+    }
+
+    /** A lambda's shape is parsed once per codec, but each lambda's captured values are read every time. */
+    @Test
+    void lambdasOfOneShape_keepTheirOwnCapturedValues() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            assertEquals(i + 1, runDecoded(codec.encode(plus(i))));
+            assertEquals(i * 10, runDecoded(codec.encode(times(i))));
+        }
+    }
+
+    /** The reader recognises a shape by its bytes, not by the fingerprint the writer put in front of them. */
+    @Test
+    void aKnownFingerprintInFrontOfOtherShapeBytes_isReadAsTheOtherShape() throws Exception {
+        byte[] plus = codec.encode(plus(1));
+        assertEquals(2, runDecoded(plus));
+        byte[] times = codec.encode(times(7));
+        System.arraycopy(plus, 1, times, 1, 8); // plus's fingerprint on times's shape
+        assertEquals(70, runDecoded(times));
+        assertEquals(2, runDecoded(plus));
+    }
+
+    /** Truncated or altered lambda encodings fail with an I/O or class-not-found error, never with anything else. */
+    @Property(tries = 300)
+    void damagedLambdaEncodings_failCleanly(@ForAll("damage") int[] where) throws Exception {
+        byte[] bytes = codec.encode(plus(where[2]));
+        int at = Math.floorMod(where[0], bytes.length);
+        byte[] damaged = where[1] == 0 ? java.util.Arrays.copyOf(bytes, at) : bytes.clone();
+        if (where[1] != 0) {
+            damaged[at] ^= (byte) where[1];
+        }
+        try {
+            Object back = codec.decode(damaged, loader);
+            if (back instanceof Task<?> t) {
+                t.run((TaskContext) null); // may compute something else; must not blow up the codec
+            }
+        } catch (IOException | ClassNotFoundException expected) {
+            // a clear error
+        } catch (ClassCastException | IllegalArgumentException | IllegalStateException e) {
+            // a captured value changed type (e.g. an int that reads as a String): the task itself then fails
+            assertTrue(damaged.length == bytes.length, "only an altered value reaches the task: " + e);
+        }
+    }
+
+    @Provide
+    Arbitrary<int[]> damage() {
+        return Arbitraries.integers().between(0, 400).tuple3().map(t -> new int[]{t.get1(),
+                Math.floorMod(t.get2(), 9) == 0 ? 0 : 1 << Math.floorMod(t.get2(), 8), t.get3()});
+    }
+
     @Test
     void listsKeepTheAllowList() throws Exception {
         JavaSerializationCodec intsOnly = new JavaSerializationCodec("java.lang.Integer;java.util.ArrayList;!*");
