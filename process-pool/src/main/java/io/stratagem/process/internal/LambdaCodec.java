@@ -16,6 +16,7 @@ import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A compact encoding for serializable lambdas, the usual shape of a task. Java serialization writes a lambda as a
@@ -110,11 +111,14 @@ final class LambdaCodec {
     // distinct shape: about 0.6 of the 1.1 us that writing and reading a tiny task's lambda took.
     private static final int SHAPE_AT = 1 + 8 + 4;
 
-    /** Each lambda class's shape as written, with the fingerprint and length in front; filled on first use. */
-    private final ClassValue<byte[][]> writtenShapes = new ClassValue<>() {
+    /**
+     * Each lambda class's shape as written, with the fingerprint and length in front; filled on first use. The
+     * reference is volatile (an {@code AtomicReference}) so that a thread that sees it also sees the array's bytes.
+     */
+    private final ClassValue<AtomicReference<byte[]>> writtenShapes = new ClassValue<>() {
         @Override
-        protected byte[][] computeValue(Class<?> type) {
-            return new byte[1][];
+        protected AtomicReference<byte[]> computeValue(Class<?> type) {
+            return new AtomicReference<>();
         }
     };
 
@@ -140,15 +144,15 @@ final class LambdaCodec {
         if (l == null) {
             return null;
         }
-        byte[][] cached = writtenShapes.get(value.getClass());
-        byte[] shape = cached[0];
+        AtomicReference<byte[]> cached = writtenShapes.get(value.getClass());
+        byte[] shape = cached.get();
         if (shape == null) {
             Class<?> capturing = outer.lambdaClassCheck(l.getCapturingClass().replace('/', '.'));
             if (capturing == null) {
                 return null;
             }
             shape = shape(l, capturing);
-            cached[0] = shape; // a benign race: every thread computes the same bytes
+            cached.set(shape); // racing writers compute the same bytes
         }
         return assemble(tag, shape, l);
     }
