@@ -36,7 +36,7 @@ final class StopStages {
         try {
             w = p.worker;
             if (p.state == Pending.QUEUED) { // requeued after its worker died: waiting to be sent again
-                pool.finishLocked(p);
+                pool.tasks.finishLocked(p);
                 pool.queuedLive--;
                 pool.notFull.signalAll();
                 backInQueue = true;

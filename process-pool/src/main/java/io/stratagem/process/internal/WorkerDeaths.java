@@ -38,7 +38,7 @@ final class WorkerDeaths {
         List<Pending> crashed = new ArrayList<>();
         List<Pending> refused = new ArrayList<>();
         List<Pending> unstartedStops = new ArrayList<>();
-        List<ProcessPool.Send> sends = null;
+        List<TaskDispatch.Send> sends = null;
         boolean expected;
         WorkerStartException brokenNow = null;
         boolean failedStart;
@@ -80,30 +80,30 @@ final class WorkerDeaths {
             for (Pending p : mine) {
                 if (!p.started) {
                     if (p.run.isDone()) {
-                        pool.finishLocked(p);
+                        pool.tasks.finishLocked(p);
                     } else if (p.run.isStopRequested()) {
-                        pool.finishLocked(p); // its CANCEL died with the worker: never send it elsewhere
+                        pool.tasks.finishLocked(p); // its CANCEL died with the worker: never send it elsewhere
                         unstartedStops.add(p);
                     } else {
-                        pool.requeueFirstLocked(p);
+                        pool.tasks.requeueFirstLocked(p);
                     }
                 } else if (p.run.isStopRequested()) {
-                    pool.finishLocked(p);
+                    pool.tasks.finishLocked(p);
                     stopped.add(p);
                 } else if (p.idempotent && p.attempts < pool.config.crashRetries() && pool.broken == null) {
                     p.attempts++;
                     log.info("{}: retrying idempotent task {} after its worker {} died (attempt {})", pool.config.name(),
                             p.run.id(), w.id, p.attempts + 1);
-                    pool.requeueFirstLocked(p);
+                    pool.tasks.requeueFirstLocked(p);
                 } else {
-                    pool.finishLocked(p);
+                    pool.tasks.finishLocked(p);
                     crashed.add(p);
                 }
             }
             if (pool.broken != null) {
                 for (Pending p : pool.queue) {
                     if (p.state == Pending.QUEUED) {
-                        pool.finishLocked(p);
+                        pool.tasks.finishLocked(p);
                         refused.add(p);
                     }
                 }
@@ -112,10 +112,10 @@ final class WorkerDeaths {
                 pool.notFull.signalAll();
             } else {
                 if (pool.config.eager() && !pool.released && !idleRetired && !expected) {
-                    pool.spawnLocked();
+                    pool.lifecycle.spawnLocked();
                 }
-                sends = pool.pumpLocked();
-                pool.ensureWorkersLocked(false);
+                sends = pool.tasks.pumpLocked();
+                pool.lifecycle.ensureWorkersLocked(false);
             }
         } finally {
             pool.lock.unlock();
@@ -146,6 +146,6 @@ final class WorkerDeaths {
                 p.run.fail(brokenNow != null ? brokenNow : pool.broken);
             }
         }
-        pool.send(sends);
+        pool.tasks.send(sends);
     }
 }
