@@ -49,12 +49,12 @@ final class InFlight {
          * 100 ms wait beside short CPU runs look like 50 ms, and no backend ends before its longest run.
          */
         final TreeMap<Long, Integer> lengths = new TreeMap<>();
+        /** When the backend was created ({@link System#nanoTime()}), or null while it does not run. */
+        Long startedAt;
 
         double longest() {
             return lengths.isEmpty() ? 0 : lengths.lastKey();
         }
-        /** When the backend was created ({@link System#nanoTime()}), or null while it does not run. */
-        Long startedAt;
     }
 
     private final Semantics semantics;

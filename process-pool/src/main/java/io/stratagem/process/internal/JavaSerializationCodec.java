@@ -176,7 +176,7 @@ public final class JavaSerializationCodec implements TaskCodec {
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         bytes.write(JAVA);
-        try (CheckingOutputStream out = new CheckingOutputStream(bytes, filter)) {
+        try (CheckingOutputStream out = new CheckingOutputStream(bytes, this)) {
             out.writeObject(value);
         }
         return bytes.toByteArray();
@@ -231,11 +231,11 @@ public final class JavaSerializationCodec implements TaskCodec {
 
     /** Rejects, while writing, every class the filter would reject while reading. */
     private static final class CheckingOutputStream extends ObjectOutputStream {
-        private final ObjectInputFilter filter;
+        private final JavaSerializationCodec codec;
 
-        CheckingOutputStream(OutputStream out, ObjectInputFilter filter) throws IOException {
+        CheckingOutputStream(OutputStream out, JavaSerializationCodec codec) throws IOException {
             super(out);
-            this.filter = filter;
+            this.codec = codec;
             enableReplaceObject(true);
         }
 
@@ -243,32 +243,18 @@ public final class JavaSerializationCodec implements TaskCodec {
         protected Object replaceObject(Object obj) throws IOException {
             if (obj instanceof java.lang.invoke.SerializedLambda lambda) {
                 // The reader checks the lambda's own (hidden) class, named after the class that wrote the lambda.
-                Class<?> capturing = checkLambda(lambda.getCapturingClass().replace('/', '.'));
+                Class<?> capturing = codec.lambdaClassCheck(lambda.getCapturingClass().replace('/', '.'));
                 return capturing == null ? obj : LambdaRef.of(lambda, capturing);
             }
             Class<?> c = obj.getClass();
             while (c.isArray()) {
                 c = c.getComponentType();
             }
-            if (!c.isPrimitive() && !c.isHidden() && filter.checkInput(new ClassInfo(c)) == ObjectInputFilter.Status.REJECTED) {
+            if (!c.isPrimitive() && !c.isHidden() && !codec.allowed(c)) {
                 throw new InvalidClassException(c.getName(), "not in the serialization allow-list; allow it with "
                         + "ProcessPoolStrategy.builder().allowClasses(\"" + c.getPackageName() + ".*\")");
             }
             return obj;
-        }
-
-        private Class<?> checkLambda(String capturingClass) throws IOException {
-            Class<?> c;
-            try {
-                ClassLoader cl = Thread.currentThread().getContextClassLoader();
-                c = Class.forName(capturingClass, false, cl != null ? cl : getClass().getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
-                return null; // the reader will report it
-            }
-            if (filter.checkInput(new ClassInfo(c)) == ObjectInputFilter.Status.REJECTED) {
-                throw lambdaNotAllowed(capturingClass, c);
-            }
-            return c;
         }
     }
 

@@ -135,8 +135,7 @@ public final class WorkerMain {
             initialize(init.payload());
         } catch (Throwable t) {
             String text = "initializer failed: " + t;
-            System.err.println("stratagem worker: " + text);
-            t.printStackTrace();
+            diagnose(text, t);
             out.send(WorkerProtocol.INIT_FAILED, 0, text.getBytes(StandardCharsets.UTF_8), true);
             return 3;
         }
@@ -150,7 +149,7 @@ public final class WorkerMain {
             public void run() {
                 try {
                     work();
-                    System.err.flush();
+                    System.err.flush(); // user code's own output (System.out points here too) before the halt
                     Runtime.getRuntime().halt(0); // stdin closed: the parent is gone or abandoned us
                 } catch (Throwable t) {
                     fatal(t);
@@ -161,9 +160,7 @@ public final class WorkerMain {
             second.start();
             out.startFlusher();
         } catch (Throwable t) { // e.g. no native thread left: a failed start, though READY went out
-            System.err.println("stratagem worker: could not start its threads: " + t);
-            t.printStackTrace();
-            System.err.flush();
+            diagnose("could not start its threads: " + t, t);
             Runtime.getRuntime().halt(WorkerProtocol.EXIT_START_FAILED);
         }
         work();
@@ -171,10 +168,22 @@ public final class WorkerMain {
     }
 
     static void fatal(Throwable t) {
-        System.err.println("stratagem worker: fatal: " + t);
-        t.printStackTrace();
-        System.err.flush();
+        diagnose("fatal: " + t, t);
         Runtime.getRuntime().halt(70);
+    }
+
+    /**
+     * Says something about the worker itself on its stderr, flushed, with {@code t}'s stack trace if not null. A worker
+     * has no logging of its own (the caller's class path may have no SLF4J binding, and stdout is the protocol's): its
+     * stderr is the channel the parent reads line by line into its SLF4J log, tagged with the worker id, and keeps the
+     * last lines of for {@code WorkerCrashedException}. The one place worker code writes to it.
+     */
+    static void diagnose(String message, Throwable t) {
+        System.err.println("stratagem worker: " + message);
+        if (t != null) {
+            t.printStackTrace();
+        }
+        System.err.flush();
     }
 
     /**

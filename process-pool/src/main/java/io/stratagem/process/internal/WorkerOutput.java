@@ -166,7 +166,7 @@ final class WorkerOutput {
     }
 
     private void pipeFailed(IOException e) {
-        System.err.println("stratagem worker: the protocol pipe failed (" + e + "); exiting");
+        WorkerMain.diagnose("the protocol pipe failed (" + e + "); exiting", null);
         Runtime.getRuntime().halt(0);
     }
 

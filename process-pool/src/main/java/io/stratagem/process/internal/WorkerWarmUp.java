@@ -114,7 +114,7 @@ final class WorkerWarmUp extends Thread {
         try {
             warmUp();
         } catch (Throwable t) { // e.g. an OutOfMemoryError: said on stderr, and the thread still watches the parent
-            System.err.println("stratagem worker: the warm-up failed: " + t);
+            WorkerMain.diagnose("the warm-up failed: " + t, null);
         }
         setName("stratagem-worker-parent-watch");
         WorkerMain.haltWhenParentDies(parentPid);
@@ -132,8 +132,8 @@ final class WorkerWarmUp extends Thread {
         try {
             output.installMarks(StartedMarks.open(marksFile));
         } catch (IOException | RuntimeException e) {
-            System.err.println("stratagem worker: cannot map the started-marks file " + marksFile + " (" + e
-                    + "); every STARTED frame is flushed as written instead");
+            WorkerMain.diagnose("cannot map the started-marks file " + marksFile + " (" + e
+                    + "); every STARTED frame is flushed as written instead", null);
         }
         try {
             threadMx = ManagementFactory.getThreadMXBean();
