@@ -182,7 +182,9 @@ public final class CostModel {
         double rounds = Math.ceil((double) n / workers);
         double chain = rounds * (c + w);
         double transfer = rounds * perTransfer;
-        double cpuBound = n * c / cores;
+        // Each task's handling (encoding, the pipe, the reader threads on both sides) is CPU on the same cores as the
+        // work: once the workers compute on every core it no longer hides behind them, so it joins the CPU bound.
+        double cpuBound = n * (c + (c > 0 ? cal.pipeRoundTripNanos() : 0)) / cores;
         double serializerBound = n * bytes / cal.serializationBytesPerSecond() * 1e9;
         double startup = warm ? 0 : cal.workerStartNanos() * Math.ceil((double) workers / cores);
         double body = Math.max(Math.max(chain + transfer, cpuBound + transfer), serializerBound);
