@@ -140,15 +140,10 @@ public final class AutoPlacer extends AbstractStrategy implements AutoStrategy {
 
     private Backend choose(Profile p, KindStats kind) {
         Set<Backend> candidates = EnumSet.noneOf(Backend.class);
-        lock.lock();
-        try {
-            for (Backend b : Backend.values()) {
-                if (Classifier.eligible(b, p) && !unavailable.contains(b)) {
-                    candidates.add(b);
-                }
+        for (Backend b : Backend.values()) {
+            if (Classifier.eligible(b, p) && isAvailable(b)) {
+                candidates.add(b);
             }
-        } finally {
-            lock.unlock();
         }
         InFlight.Choice c = inFlight.choose(p, kind.inFlight(), candidates);
         if (c == null) {
