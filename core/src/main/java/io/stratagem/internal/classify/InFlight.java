@@ -23,8 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * overlap), start-up left out once the backend runs, never less than the longest run in flight on it, and never less
  * than all CPU in flight on every backend spread over the cores (the backends share them). A
  * placement's cost is the makespan of everything in flight: the largest of that prediction and every other backend's
- * own. The smallest wins (greedy list scheduling). Costs within {@link #TIE} of each other are a tie, which goes to
- * the backend that would run the kind's own batch fastest alone, and when that ties too, to the backend with the most
+ * own. The smallest wins (greedy list scheduling). Costs within {@link #TIE} of each other are a tie, which goes to a
+ * backend already running rather than one that would have to start, then to the backend that would run the kind's own
+ * batch fastest alone, and when that ties too, to the backend with the most
  * runs in flight: backends that share the cores are not mixed for differences below the calibration's precision
  * (their threads would only take turns on the same cores).
  */
@@ -108,6 +109,7 @@ final class InFlight {
         double bestCost = Double.MAX_VALUE;
         double bestAlone = Double.MAX_VALUE;
         int bestInFlight = 0;
+        boolean bestStarted = false;
         long now = System.nanoTime();
         // the kind's own batch (what is in flight of it, plus this run), as if each backend ran it alone
         Workload kindBatch = Workload.batch(kindInFlight + 1);
@@ -129,13 +131,18 @@ final class InFlight {
                         l.startedAt != null).makespan();
                 // Placements that leave the makespan within TIE of each other are a tie: another backend bounds it,
                 // or the shared cores bound every choice and the costs differ by microseconds of per-task overhead,
-                // below the calibration's precision. A tie goes to the backend that would run the kind best alone
-                // (so waits do not queue behind CPU on a few threads); if that ties too, to the one already running
-                // the most, so that kinds gather on one backend instead of two backends' threads taking turns on the
-                // same cores.
+                // below the calibration's precision. A tie never starts a backend beside one that runs: the start
+                // (worker JVMs, above all) costs CPU on the shared cores and buys nothing the tie did not show (a pool
+                // started for light tasks while the GIL and the loop already held both cores). Otherwise a tie goes
+                // to the backend that would run the kind best alone (so waits do not queue behind CPU on a few
+                // threads); if that ties too, to the one already running the most, so that kinds gather on one
+                // backend instead of two backends' threads taking turns on the same cores.
+                boolean started = l.startedAt != null;
                 boolean better;
                 if (best == null || !tie(cost, bestCost)) {
                     better = cost < bestCost;
+                } else if (started != bestStarted) {
+                    better = started;
                 } else if (!tie(alone, bestAlone) || l.tasks == bestInFlight) {
                     better = alone < bestAlone;
                 } else {
@@ -146,6 +153,7 @@ final class InFlight {
                     best = b;
                     bestAlone = alone;
                     bestInFlight = l.tasks;
+                    bestStarted = started;
                 }
             }
         } finally {

@@ -33,6 +33,31 @@ class InFlightTest {
         assertTrue(after.makespan() < 0.1e9, () -> "only 1 ms runs are in flight: " + after);
     }
 
+    /**
+     * AutoMix under PYTHON: heavy CPU held the GIL threads, light tasks gathered on the loop, and once the loop ran 88 of
+     * them the process pool, not yet started, tied on the makespan (the GIL bounded it) and won the tie as the faster
+     * way to run the light kind alone, so a pool was started for light tasks while both cores were already busy.
+     */
+    @Test
+    void aTie_neverStartsABackend_besideOnesThatRun() {
+        Environment measured = new Environment(2, Calibration.defaults().with(java.util.Map.of(
+                "workerStartNanos", 69_000_000.0, "pipeRoundTripNanos", 48_000.0)));
+        InFlight f = new InFlight(Semantics.PYTHON, measured);
+        long now = System.nanoTime();
+        f.started(Backend.GIL_THREADS, now);
+        f.started(Backend.ASYNC, now);
+        Profile heavy = Profile.cpu(Duration.ofMillis(100));
+        Profile light = Profile.cpu(Duration.ofMillis(2));
+        for (int i = 0; i < 12; i++) {
+            f.add(Backend.GIL_THREADS, heavy, +1);
+        }
+        for (int i = 0; i < 88; i++) {
+            f.add(Backend.ASYNC, light, +1);
+        }
+        InFlight.Choice c = f.choose(light, 88, EnumSet.allOf(Backend.class));
+        assertEquals(Backend.ASYNC, c.backend(), c::toString);
+    }
+
     @Test
     void withNoCandidate_thereIsNoChoice() {
         InFlight f = new InFlight(Semantics.PYTHON, ENV);
