@@ -4,10 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -23,22 +19,33 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The parent's side of one worker JVM: the process, a thread that starts it, does the handshake and then reads its
  * frames (handing each to the pool), a thread that turns its stderr into log lines (tagged with the worker id, the
- * last ones kept for crash reports), and a write lock for the stdin pipe. When the frame stream ends for any reason
- * the process is made sure dead, its exit code collected, and the pool told exactly once ({@link ProcessPool#onDeath}).
- * The reading is shared ({@link ReaderRole}): a caller joining the one task outstanding here reads its answer itself
- * ({@link #help}), polling the pipe for up to {@link #HELP_SPIN_NANOS} before it blocks, and the lifecycle thread reads
- * whenever answers are expected and nobody else does.
+ * last ones kept for crash reports), and its pipes ({@link WorkerPipe}: the frames both ways, with the write lock and
+ * who reads). When the frame stream ends for any reason the process is made sure dead, its exit code collected, and
+ * the pool told exactly once ({@link ProcessPool#onDeath}).
+ *
+ * <h2>Implementation overview</h2>
+ * The lifecycle thread ({@code stratagem-<pool>-worker-<id>}) runs the worker from spawn to gone, in order: start the
+ * process (killed at once if {@link #kill} came first) and its stderr thread; open the pipes and do the handshake
+ * ({@link WorkerPipe#handshake}); on READY, tell the pool ({@link ProcessPool#onReady}) and read, taking turns with
+ * joining callers ({@link WorkerPipe#readToEnd}), until the output ends; then {@link #reap}, read the marks file,
+ * report the death ({@link ProcessPool#onDeath}), let the AOT cache's assembly run if this was its training run, and
+ * count down {@code gone}. The states the pool moves a worker through ({@code STARTING -> READY -> DRAINING -> DEAD})
+ * are {@link WorkerLifecycle}'s.
+ * <ul>
+ *   <li>The pool's {@code lock} guards {@code state}, {@code inFlight}, {@code sent}, {@code idleSinceNanos} and
+ *       {@code retireReason}: the pool's bookkeeping for this worker, read and written only by the pool.</li>
+ *   <li>{@code tailLock} guards {@code tail}, the last stderr lines.</li>
+ *   <li>{@link WorkerPipe}'s own write lock guards the frames written and the count of answers expected.</li>
+ *   <li>The rest is written by the lifecycle thread (or, for {@code assembly}, as the assembly starts) and volatile
+ *       where other threads read it; {@code killReason} is set by the first {@link #kill}, on any thread, and
+ *       {@code descendants} is a concurrent set.</li>
+ * </ul>
  */
 final class WorkerHandle {
     enum State { STARTING, READY, DRAINING, DEAD }
 
     private static final Logger log = LoggerFactory.getLogger("io.stratagem.process.worker");
     private static final int TAIL_LINES = 20;
-    /**
-     * How long a helper polls the pipe before blocking in a read: a tiny task's answer then finds it running instead
-     * of asleep (see {@code WorkerMain.IDLE_READ_SPIN_NANOS}); a long task costs its joining thread this much CPU.
-     */
-    private static final long HELP_SPIN_NANOS = 50_000;
 
     final int id;
     private final ProcessPool pool;
@@ -51,11 +58,7 @@ final class WorkerHandle {
     long idleSinceNanos = System.nanoTime();
     String retireReason;
 
-    private final ReentrantLock writeLock = new ReentrantLock();
-    // Written under writeLock: TASK frames written whose outcome frame has not been read. Volatile for ReaderRole.
-    private volatile int unanswered;
-    private final ReaderRole role = new ReaderRole();
-    private volatile FrameReader frames; // once READY: read by the holder of the role only
+    private final WorkerPipe pipe;
     private final ArrayDeque<String> tail = new ArrayDeque<>(); // guarded by tailLock
     private final ReentrantLock tailLock = new ReentrantLock();
     private final CountDownLatch gone = new CountDownLatch(1);
@@ -63,7 +66,6 @@ final class WorkerHandle {
     private volatile Process assembly;                // the AOT cache's assembly after a training run, while it runs
     private volatile boolean training;                // this worker is the AOT cache's training run
     private final java.util.Set<ProcessHandle> descendants = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile FrameWriter writer;
     private volatile String killReason;
     private volatile long startNanos;
     private volatile java.nio.file.Path marksFile;
@@ -74,6 +76,7 @@ final class WorkerHandle {
         this.id = id;
         this.pool = pool;
         this.config = config;
+        this.pipe = new WorkerPipe(this, pool, config);
     }
 
     void start() {
@@ -102,19 +105,15 @@ final class WorkerHandle {
             errThread = new Thread(() -> pumpStderr(p), "stratagem-" + config.name() + "-worker-" + id + "-stderr");
             errThread.setDaemon(true);
             errThread.start();
-            writer = new FrameWriter(p.getOutputStream(), config.maxFrameBytes());
-            FrameReader reader = FrameReader.buffered(p.getInputStream(), config.maxFrameBytes());
-            handshake(reader, p);
+            FrameReader reader = pipe.open(p);
+            pipe.handshake(reader, p);
             ready = true;
             readyNanos = System.nanoTime();
             log.debug("{}: worker {} (pid {}) ready in {} ms", config.name(), id, p.pid(),
                     (readyNanos - startNanos) / 1_000_000);
-            frames = reader;
+            pipe.ready(reader);
             pool.onReady(this);
-            p.onExit().thenRun(role::exited); // an idle worker's death is then noticed with nobody reading
-            while (role.awaitTurn(() -> unanswered) && !readWhileExpected(reader)) {
-                // the role was given up while no answer was expected; wait for the next turn
-            }
+            pipe.readToEnd(reader, p);
             detail = "the worker's output ended";
         } catch (FrameException e) {
             detail = "protocol error from worker " + id + ": " + e.getMessage();
@@ -152,111 +151,23 @@ final class WorkerHandle {
         }
     }
 
-    /**
-     * Reads frames, holding the role, until the end of the stream (true) or the end of a batch with no answer expected,
-     * when it gives the role up (false).
-     */
-    private boolean readWhileExpected(FrameReader reader) throws IOException {
-        while (true) {
-            Frame f = reader.read();
-            if (f == null) {
-                return true;
-            }
-            boolean more = reader.ready();
-            handle(f, more);
-            if (!more) {
-                flush(); // end of a batch: push what the pool wrote to this worker meanwhile
-                if (role.releaseIfIdle(unanswered)) {
-                    return false;
-                }
-            }
-        }
-    }
-
-    private void handle(Frame f, boolean more) throws FrameException {
-        if (f.type() == WorkerProtocol.RESULT || f.type() == WorkerProtocol.ERROR
-                || f.type() == WorkerProtocol.WITHDRAWN) {
-            answered(); // before the flush at the end of this batch: see sendTask
-        }
-        pool.onFrame(this, f, more);
-    }
-
-    /**
-     * Called on a thread about to block in {@code join()} on {@code run}, which the pool has sent to this worker: if
-     * it is the only task outstanding here and nobody reads, reads one batch of frames on this thread (which normally
-     * brings the task's outcome, read here instead of on the lifecycle thread, which would then have to wake this
-     * one), then gives the role back. Not on a virtual thread: a pipe read would pin its carrier. Never throws: what
-     * ends the stream is handed to the lifecycle thread. See {@link ReaderRole}.
-     */
+    /** Called on a thread about to block in {@code join()} on {@code run}; see {@link WorkerPipe#help}. */
     void help(io.stratagem.spi.TaskRun<?> run) {
-        FrameReader reader = frames;
-        if (reader == null || unanswered != 1 || Thread.currentThread().isVirtual()
-                || !role.tryTake(() -> !run.isDone(), () -> unanswered)) {
-            return;
-        }
-        try {
-            reader.spinUntilReady(HELP_SPIN_NANOS);
-            boolean more;
-            do {
-                Frame f = reader.read();
-                if (f == null) {
-                    role.handOver(null);
-                    return;
-                }
-                more = reader.ready();
-                handle(f, more);
-            } while (more);
-            flush();
-        } catch (IOException | RuntimeException | Error e) {
-            role.handOver(e);
-            return;
-        }
-        role.release(() -> unanswered);
+        pipe.help(run);
     }
 
-    /**
-     * HELLO, INIT, READY. INIT goes out first, before HELLO arrives: the worker finds it in the pipe as soon as it has
-     * said HELLO, instead of waiting a round trip through this thread while it could be initializing. HELLO is still
-     * checked before anything else the worker says is believed.
-     */
-    private void handshake(FrameReader reader, Process p) throws IOException {
-        ByteArrayOutputStream init = new ByteArrayOutputStream();
-        try (DataOutputStream d = new DataOutputStream(init)) {
-            d.writeInt(WorkerProtocol.VERSION);
-            d.writeUTF(config.codec() == null ? "" : config.codec().getClass().getName());
-            d.writeUTF(config.filterPattern());
-            byte[] initializer = config.initializer() == null ? new byte[0] : config.initializer();
-            d.writeInt(initializer.length);
-            d.write(initializer);
-        }
-        boolean initSent = send(WorkerProtocol.INIT, 0, init.toByteArray(), true);
-        Frame hello = reader.read();
-        if (hello == null) {
-            throw new IOException("the worker exited before saying hello");
-        }
-        if (hello.type() != WorkerProtocol.HELLO) {
-            throw new FrameException("expected HELLO, got " + hello);
-        }
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(hello.payload()));
-        int magic = in.readInt();
-        int version = in.readInt();
-        if (magic != WorkerProtocol.MAGIC || version != WorkerProtocol.VERSION) {
-            throw new FrameException("handshake mismatch: magic 0x" + Integer.toHexString(magic) + " version " + version
-                    + ", expected 0x" + Integer.toHexString(WorkerProtocol.MAGIC) + " version " + WorkerProtocol.VERSION);
-        }
-        if (!initSent) {
-            throw new IOException("could not send INIT to worker " + id);
-        }
-        Frame answer = reader.read();
-        if (answer == null) {
-            throw new IOException("the worker exited during its initialization");
-        }
-        if (answer.type() == WorkerProtocol.INIT_FAILED) {
-            throw new IOException(new String(answer.payload(), StandardCharsets.UTF_8));
-        }
-        if (answer.type() != WorkerProtocol.READY) {
-            throw new FrameException("expected READY, got " + answer);
-        }
+    /** Writes one frame to the worker's stdin; see {@link WorkerPipe#send}. Never throws. */
+    boolean send(byte type, long id, byte[] payload, boolean flush) {
+        return pipe.send(type, id, payload, flush);
+    }
+
+    /** Writes a TASK frame; see {@link WorkerPipe#sendTask} for when it is flushed. */
+    void sendTask(long taskId, byte[] payload, boolean mayDefer) {
+        pipe.sendTask(taskId, payload, mayDefer);
+    }
+
+    void flush() {
+        pipe.flush();
     }
 
     /**
@@ -352,83 +263,6 @@ final class WorkerHandle {
             return new ArrayList<>(tail);
         } finally {
             tailLock.unlock();
-        }
-    }
-
-    /**
-     * Writes one frame to the worker's stdin. Never throws: a failed write means the worker is dying, which the reader
-     * thread reports.
-     *
-     * @return whether the frame was written
-     */
-    boolean send(byte type, long id, byte[] payload, boolean flush) {
-        FrameWriter w = writer;
-        if (w == null) {
-            return false;
-        }
-        writeLock.lock();
-        try {
-            w.write(type, id, payload);
-            if (flush) {
-                w.flush();
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    /**
-     * Writes a TASK frame; flushes it unless {@code mayDefer} and another TASK is still unanswered. A deferred frame
-     * is pushed by this reader thread's flush at the end of the batch holding that other task's outcome (its count
-     * goes down, under this lock, before that flush), or by an earlier flush; by induction every frame written is
-     * flushed while an outcome is still to come. Deferring without such an outcome lost a frame in the buffer: the
-     * worker idled, its caller waited forever.
-     */
-    void sendTask(long taskId, byte[] payload, boolean mayDefer) {
-        FrameWriter w = writer;
-        if (w == null) {
-            return;
-        }
-        int expected;
-        writeLock.lock();
-        try {
-            w.write(WorkerProtocol.TASK, taskId, payload);
-            if (!mayDefer || unanswered == 0) {
-                w.flush();
-            }
-            expected = ++unanswered;
-        } catch (IOException e) {
-            return; // the reader thread reports the death
-        } finally {
-            writeLock.unlock();
-        }
-        role.wanted(expected);
-    }
-
-    private void answered() {
-        writeLock.lock();
-        try {
-            unanswered = Math.max(0, unanswered - 1);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    void flush() {
-        FrameWriter w = writer;
-        if (w == null) {
-            return;
-        }
-        writeLock.lock();
-        try {
-            w.flush();
-        } catch (IOException ignored) {
-            // the reader thread reports the death
-        } finally {
-            writeLock.unlock();
         }
     }
 
