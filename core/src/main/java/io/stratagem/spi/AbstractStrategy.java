@@ -34,20 +34,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #awaitReleased(long)} reports the backend's threads and processes gone.
  * <ul>
  *   <li>The live set holds every run submitted and not yet ended, so that {@code shutdownNow} finds each queued and
- *       running one. It is striped: a run belongs to stripe {@code id & (stripes - 1)}, each stripe an intrusive
- *       doubly linked list through the run's own {@code livePrev}/{@code liveNext} fields under the stripe's lock.
- *       Adding or removing a run allocates nothing and takes one short lock that the submitting thread and the
- *       threads ending runs seldom want at the same moment (consecutive ids fall on different stripes). A
- *       {@code ConcurrentHashMap} set did this job before: a node per run, a table resized up to a million entries,
- *       and a size counter whose cells collided because every new virtual thread starts with the same probe.</li>
+ *       running one. It is striped: a run belongs to stripe {@code id & (stripes - 1)}, each stripe an array of slots
+ *       that only the submitting side locks ({@link Stripe}); a run's end empties its slot with one compare-and-set
+ *       and counts it out, without a lock. Adding or removing a run allocates nothing but the array's occasional
+ *       compaction. A {@code ConcurrentHashMap} set did this job first (a node per run, a table resized up to a
+ *       million entries, a size counter whose cells collided because every new virtual thread starts with the same
+ *       probe), then a list linked through the runs under each stripe's lock, which both sides took for every run.</li>
  *   <li>{@code submit} creates a {@link TaskRun} and adds it to its stripe under that stripe's lock, after checking
  *       the state under the same lock; {@code beginShutdown} moves the state to {@code SHUTDOWN} holding every stripe
  *       lock, so no run is added after shutdown. Then {@code submit} hands the run to {@link #dispatch(TaskRun)}
  *       outside any lock.</li>
  *   <li>A run leaves the live set when it ends ({@link TaskRun.Owner#ended}), however it ends. The thread that
  *       removes the last run after shutdown, or shutdown itself if none is live, triggers the release. Each side
- *       writes a volatile first (a stripe's {@code size}, or {@code state}) and reads the other's second (the state,
- *       or every stripe's size), so at least one of them sees the other; two runs ending at once on different
+ *       writes a volatile first (a stripe's {@code ended} count, or {@code state}) and reads the other's second (the
+ *       state, or every stripe's counts), so at least one of them sees the other; two runs ending at once on different
  *       stripes are the same pattern, so the last of them sees both stripes empty.</li>
  * </ul>
  *
@@ -178,13 +178,7 @@ public abstract class AbstractStrategy implements Strategy, TaskRun.Owner {
 
     @Override
     public final void ended(TaskRun<?> run) {
-        Stripe stripe = stripeOf(run);
-        stripe.lockBriefly();
-        try {
-            stripe.unlink(run);
-        } finally {
-            stripe.unlock();
-        }
+        stripeOf(run).clear(run);
         if (state != OPEN && noneLive()) {
             releaseOnce();
         }
@@ -286,11 +280,11 @@ public abstract class AbstractStrategy implements Strategy, TaskRun.Owner {
 
     /** How many submitted tasks have not ended yet. */
     protected final int liveCount() {
-        int n = 0;
+        long n = 0;
         for (Stripe stripe : stripes) {
-            n += stripe.size;
+            n += stripe.live();
         }
-        return n;
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, n));
     }
 
     /** A name for logs and thread names. */
@@ -330,10 +324,10 @@ public abstract class AbstractStrategy implements Strategy, TaskRun.Owner {
         }
     }
 
-    /** Whether no run is live; reads each stripe's volatile size (see the overview for why that suffices). */
+    /** Whether no run is live; reads each stripe's volatile counts (see the overview for why that suffices). */
     private boolean noneLive() {
         for (Stripe stripe : stripes) {
-            if (stripe.size != 0) {
+            if (stripe.live() != 0) {
                 return false;
             }
         }

@@ -1,25 +1,50 @@
 package io.stratagem.spi;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One stripe of the live set: the runs whose id maps here, as a doubly linked list through
- * {@link TaskRun#livePrev} and {@link TaskRun#liveNext}, newest first. {@code head} and the runs' links are read and
- * written only under this lock. {@code size} is also written only under it, but read without it by
- * {@link AbstractStrategy}'s {@code noneLive()} and {@code liveCount()}, hence volatile. Padded so that two stripes'
- * hot fields (and their locks' state, allocated right after each stripe) do not share a cache line.
+ * One stripe of the live set: the runs whose id maps here, in an array of slots, each run knowing its own slot
+ * ({@link TaskRun#liveIndex}).
+ *
+ * <p>Only the submitting side takes this lock: {@link #link} appends under it, and when the array is full compacts
+ * it first (dropping cleared slots and runs already done) into an array of about twice the runs still live. The side
+ * that ends a run does not lock: {@link #clear} empties the run's slot with one compare-and-set and counts the run
+ * out in {@code ended}. A run whose slot moved meanwhile (a compaction copied it while it was ending) stays in the
+ * new array, done, until the next compaction drops it; readers skip runs that are done. So a run's end touches the
+ * shared structure once, where a lock and a list or array edit touched it twice.
+ *
+ * <p>{@code linked} is written only under the lock and {@code ended} only by atomic increments; both are read
+ * without the lock by {@link AbstractStrategy}'s {@code noneLive()} and {@code liveCount()}. Each sits on its own
+ * cache line, as the submitting thread writes the one and the threads ending runs the other.
  */
 @SuppressWarnings("unused") // the padding fields
 final class Stripe extends ReentrantLock {
+    private static final int MIN_CAPACITY = 16;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(TaskRun[].class);
+    private static final VarHandle ENDED;
+
+    static {
+        try {
+            ENDED = MethodHandles.lookup().findVarHandle(Stripe.class, "ended", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private long p0, p1, p2, p3, p4, p5, p6, p7;
-    private TaskRun<?> head;
-    volatile int size; // read by AbstractStrategy without the lock
+    private volatile TaskRun<?>[] slots = new TaskRun<?>[MIN_CAPACITY]; // replaced only under the lock
+    private int used; // slots[0..used) have been filled since the last compaction; under the lock
+    volatile long linked; // runs ever added; written only under the lock
+    private long q0, q1, q2, q3, q4, q5, q6, q7;
+    volatile long ended; // runs ever cleared; atomic increments by the threads ending runs
+    private long r0, r1, r2, r3, r4, r5, r6, r7;
 
     /**
-     * Locks, spinning a little first: the lock is held for a few pointer writes, so a thread that finds it taken
-     * gets it in well under a microsecond, far sooner than parking (and, for a virtual thread, unmounting and
-     * copying its stack to the heap) would let it run again.
+     * Locks, spinning a little first: the lock is held for a few writes, so a thread that finds it taken gets it in
+     * well under a microsecond, far sooner than parking would let it run again.
      */
     void lockBriefly() {
         for (int spins = 0; !tryLock(); spins++) {
@@ -31,39 +56,69 @@ final class Stripe extends ReentrantLock {
         }
     }
 
+    /** Adds {@code run}, which must not be in any stripe; under the lock. Amortized O(1). */
     void link(TaskRun<?> run) {
-        TaskRun<?> h = head;
-        run.liveNext = h;
-        if (h != null) {
-            h.livePrev = run;
+        TaskRun<?>[] a = slots;
+        if (used == a.length) {
+            a = compact(a);
         }
-        head = run;
-        size = size + 1; // only under the lock, so no lost update
+        a[used] = run; // published to the ending side by the hand-off of the run to its backend, after the unlock
+        run.liveIndex = used++;
+        linked = linked + 1; // only under the lock, so no lost update
     }
 
-    /** Unlinks {@code run} if it is in this stripe (it always is, as {@code ended} comes once per linked run). */
-    void unlink(TaskRun<?> run) {
-        TaskRun<?> prev = run.livePrev;
-        TaskRun<?> next = run.liveNext;
-        if (prev == null) {
-            if (head != run) {
-                return; // not linked: nothing to do, and size must not drop
-            }
-            head = next;
-        } else {
-            prev.liveNext = next;
+    /** Removes {@code run}, called once when it has ended; no lock. O(1). */
+    void clear(TaskRun<?> run) {
+        TaskRun<?>[] a = slots;
+        int i = run.liveIndex;
+        if (i < a.length) {
+            SLOT.compareAndSet(a, i, run, null); // fails only if a compaction moved the run: it then drops it later
         }
-        if (next != null) {
-            next.livePrev = prev;
-        }
-        run.livePrev = null;
-        run.liveNext = null;
-        size = size - 1;
+        ENDED.getAndAdd(this, 1L);
     }
 
+    /** Runs added and not yet cleared (exact once no run is being added or cleared). */
+    long live() {
+        long l = linked; // linked first: a run counted in ended was linked before (see AbstractStrategy.noneLive)
+        return l - ended;
+    }
+
+    /** How many runs the array can hold now (for tests: memory is given back by compaction). */
+    int capacity() {
+        return slots.length;
+    }
+
+    /** Adds the runs of this stripe that are not done yet to {@code out}; under the lock. */
     void copyTo(List<TaskRun<?>> out) {
-        for (TaskRun<?> r = head; r != null; r = r.liveNext) {
-            out.add(r);
+        TaskRun<?>[] a = slots;
+        for (int i = 0; i < used; i++) {
+            TaskRun<?> r = (TaskRun<?>) SLOT.getVolatile(a, i);
+            if (r != null && !r.isDone()) {
+                out.add(r);
+            }
         }
+    }
+
+    private TaskRun<?>[] compact(TaskRun<?>[] a) {
+        int live = 0;
+        for (int i = 0; i < used; i++) {
+            TaskRun<?> r = (TaskRun<?>) SLOT.getVolatile(a, i);
+            if (r != null && !r.isDone()) {
+                live++;
+            }
+        }
+        int capacity = Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, live)) * 4); // at least twice the live
+        TaskRun<?>[] b = new TaskRun<?>[capacity];
+        int n = 0;
+        for (int i = 0; i < used && n < capacity; i++) {
+            TaskRun<?> r = (TaskRun<?>) SLOT.getVolatile(a, i);
+            if (r != null && !r.isDone()) {
+                b[n] = r;
+                r.liveIndex = n++;
+            }
+        }
+        used = n;
+        slots = b; // volatile: the ending side reads the new array (or CASes the old one, which no one reads again)
+        return b;
     }
 }

@@ -95,11 +95,10 @@ public final class TaskRun<T> extends TaskHandle<T> {
     private volatile long endNanos;
     private volatile Thread runner;
 
-    // The owning AbstractStrategy's live set links its runs through these two fields instead of allocating a node per
-    // run. Plain fields: read and written only by AbstractStrategy, only while it holds the lock of the stripe the run
-    // belongs to, so that lock orders every access; TaskRun itself never touches them.
-    TaskRun<?> livePrev;
-    TaskRun<?> liveNext;
+    // This run's slot in the owning AbstractStrategy's live set (see Stripe), instead of a node allocated per run. A plain
+    // field: written by Stripe under its lock (when the run is added, or moved by a compaction); read by Stripe.clear
+    // without it, which tolerates a stale slot (its compare-and-set expects this very run).
+    int liveIndex;
 
     private static final VarHandle PHASE;
     private static final VarHandle RARE;
