@@ -14,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * that ends a run does not lock: {@link #clear} empties the run's slot with one compare-and-set and counts the run
  * out in {@code ended}. A run whose slot moved meanwhile (a compaction copied it while it was ending) stays in the
  * new array, done, until the next compaction drops it; readers skip runs that are done. So a run's end touches the
- * shared structure once, where a lock and a list or array edit touched it twice.
+ * shared structure once, where a lock and a list or array edit touched it twice. After a burst the array keeps its
+ * length, its slots emptied, until the stripe next fills it and compaction sizes it to the runs still live.
  *
  * <p>{@code linked} is written only under the lock and {@code ended} only by atomic increments; both are read
  * without the lock by {@link AbstractStrategy}'s {@code noneLive()} and {@code liveCount()}. Each sits on its own

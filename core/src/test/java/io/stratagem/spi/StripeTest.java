@@ -99,6 +99,25 @@ class StripeTest {
     }
 
     /**
+     * The race the concurrent test below can only hit by chance, made deterministic: the ending thread read the run's
+     * slot before a compaction moved the run, and that slot now holds another live run, which must stay.
+     */
+    @Test
+    void endingARunThroughAStaleSlot_leavesTheRunNowInThatSlot() {
+        Stripe stripe = new Stripe();
+        TaskRun<?> moved = run(1);
+        TaskRun<?> other = run(2);
+        stripe.link(other);
+        stripe.link(moved);
+        assertEquals(1, moved.liveIndex);
+        moved.cancel(false);
+        moved.liveIndex = 0; // as if read before a compaction: slot 0 holds the other run now
+        stripe.clear(moved);
+        assertEquals(Set.of(other), contents(stripe), "the other run was removed through the stale slot");
+        assertEquals(1, stripe.live());
+    }
+
+    /**
      * The submitting thread adds runs (compacting as the array fills) while two threads end them: every run ends
      * counted out, and none is reported live after it ended, whichever array its slot was in.
      */
