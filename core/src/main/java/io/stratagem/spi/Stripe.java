@@ -78,10 +78,13 @@ final class Stripe extends ReentrantLock {
         ENDED.getAndAdd(this, 1L);
     }
 
-    /** Runs added and not yet cleared (exact once no run is being added or cleared). */
+    /**
+     * Runs added and not yet cleared: exact once no run is being added (after shutdown), never below the runs live
+     * throughout the call otherwise.
+     */
     long live() {
-        long l = linked; // linked first: a run counted in ended was linked before (see AbstractStrategy.noneLive)
-        return l - ended;
+        long e = ended; // first: every run counted here was added before it ended, so the read of linked counts it
+        return linked - e;
     }
 
     /** How many runs the array can hold now (for tests: memory is given back by compaction). */

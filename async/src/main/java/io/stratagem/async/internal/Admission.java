@@ -23,12 +23,13 @@ import java.util.function.Consumer;
  * when the queue is empty. Invariant: {@code active <= limit}, and the queue is non-empty only while
  * {@code active == limit}.
  *
- * <p>{@code workers} counts live worker threads, for termination. It is striped by the id of the run a thread was
- * started for (the thread counts itself out on the same stripe), each stripe on its own cache line: one shared counter
- * was written by the submitting thread for every start and by the carriers for every exit, so its line moved between
- * cores twice per task. A thread waiting for the count to reach zero announces itself in {@code awaiting} before it
- * sums the stripes; an exiting thread decrements first and signals only if it then sees a waiter, so either the
- * waiter's sum sees the decrement or the exiting thread sees the waiter.
+ * <p>{@code counts} counts worker threads started and exited, for termination: the live ones are the difference.
+ * Starts and exits have cells of their own, striped by the id of the run a thread was started for, each cell on its
+ * own cache line, so the submitting thread writes only start cells and the carriers only exit cells: one shared
+ * counter, and later one cell per stripe for both, moved a line between cores for every task. A thread waiting for
+ * the count to reach zero announces itself in {@code awaiting} before it sums the cells; an exiting thread counts
+ * itself out first and signals only if it then sees a waiter, so either the waiter's sum sees the exit or the exiting
+ * thread sees the waiter. The sum reads the exits before the starts, so it never misses a thread that is still live.
  *
  * <p>{@code shutdownNow} (in {@code AbstractStrategy}) withdraws every queued run before it stops a running one, so a
  * worker freed by a stop finds the queue already emptied and hands on no run that should be returned as never started.
@@ -48,7 +49,7 @@ public final class Admission {
     private final Condition notFull = lock.newCondition();
     private final Condition idle = lock.newCondition();
     private final LinkedHashMap<TaskRun<?>, VirtualTaskContext> queue = new LinkedHashMap<>();
-    private final AtomicLongArray workers = new AtomicLongArray(STRIPES * STRIDE);
+    private final AtomicLongArray counts = new AtomicLongArray(2 * STRIPES * STRIDE); // starts, then exits
     private volatile int awaiting; // threads in awaitNoWorkers; written under lock, read by exiting threads without it
     private int active;
 
@@ -97,7 +98,7 @@ public final class Admission {
                 lock.unlock();
             }
         }
-        workers.getAndIncrement(slot(run.id()));
+        counts.getAndIncrement(slot(run.id()));
         try {
             // without a limit the job itself is the thread's body (see VirtualTaskContext.run): fewer frames on
             // every parked virtual thread's stack, which is most of a waiting task's memory
@@ -148,18 +149,22 @@ public final class Admission {
 
     /** Called as a worker thread ends, with the id of the run it was started for. */
     void exited(long firstRunId) {
-        workers.getAndDecrement(slot(firstRunId));
+        counts.getAndIncrement(STRIPES * STRIDE + slot(firstRunId));
         if (awaiting != 0) {
             signalIdle();
         }
     }
 
     private long workerCount() {
-        long n = 0;
+        long exits = 0;
         for (int i = 0; i < STRIPES; i++) {
-            n += workers.get(i * STRIDE);
+            exits += counts.get(STRIPES * STRIDE + i * STRIDE); // exits first: each was started before, so counted below
         }
-        return n;
+        long starts = 0;
+        for (int i = 0; i < STRIPES; i++) {
+            starts += counts.get(i * STRIDE);
+        }
+        return starts - exits;
     }
 
     private static int slot(long runId) {
