@@ -284,7 +284,7 @@ public abstract class AbstractStrategy implements Strategy, TaskRun.Owner {
         for (Stripe stripe : stripes) {
             n += stripe.live();
         }
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, n));
+        return (int) Math.min(Integer.MAX_VALUE, n); // each stripe's count is never negative (see Stripe.live)
     }
 
     /** A name for logs and thread names. */

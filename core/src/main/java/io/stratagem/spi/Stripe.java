@@ -104,17 +104,12 @@ final class Stripe extends ReentrantLock {
     }
 
     private TaskRun<?>[] compact(TaskRun<?>[] a) {
-        int live = 0;
-        for (int i = 0; i < used; i++) {
-            TaskRun<?> r = (TaskRun<?>) SLOT.getVolatile(a, i);
-            if (r != null && !r.isDone()) {
-                live++;
-            }
-        }
-        int capacity = Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, live)) * 4); // at least twice the live
+        // live() bounds the runs not done: no run is added meanwhile (this lock), and a run is counted out only once
+        // its handle is done, so the copy below finds at most that many
+        int capacity = Math.max(MIN_CAPACITY, Integer.highestOneBit((int) Math.max(1, live())) * 4); // > twice the live
         TaskRun<?>[] b = new TaskRun<?>[capacity];
         int n = 0;
-        for (int i = 0; i < used && n < capacity; i++) {
+        for (int i = 0; i < used; i++) {
             TaskRun<?> r = (TaskRun<?>) SLOT.getVolatile(a, i);
             if (r != null && !r.isDone()) {
                 b[n] = r;
